@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import Koa from 'koa';
+import Router from '@koa/router';
+import getRawBody from 'raw-body';
+import type { Logger } from 'pino';
+import type { Metrics } from '../metrics';
+import { ProblemError, problemBody } from './problem';
+
+export type ReadinessCheck = () => Promise<unknown>;
+
+export interface HttpAppOptions {
+  service: string;
+  logger: Logger;
+  metrics: Metrics;
+  /** Named dependencies `/health/ready` checks, e.g. `{ database: () => knex.raw('select 1') }`. */
+  readiness?: Record<string, ReadinessCheck>;
+  /** The OpenAPI document served at `/openapi.json`. */
+  openapi?: object;
+  /** Routers mounted after the built-in routes. */
+  routers?: Router[];
+  /** Middleware that must see the raw request, before the JSON body reader (e.g. a proxy). */
+  beforeBody?: Koa.Middleware<AppState>[];
+  /** Largest JSON body accepted, in bytes. */
+  bodyLimit?: number;
+}
+
+export interface AppState {
+  requestId: string;
+  body: unknown;
+}
+
+const readinessTimeoutMs = 2000;
+
+/**
+ * The Koa app every service runs: request ids, one log line per request, RFC 9457 errors,
+ * a strict JSON body reader, request metrics by route template, health, metrics and OpenAPI.
+ */
+export function createHttpApp(options: HttpAppOptions): Koa<AppState> {
+  const { logger, metrics } = options;
+  const app = new Koa<AppState>();
+  app.proxy = true;
+  app.silent = true;
+
+  app.use(async (ctx, next) => {
+    const incoming = ctx.get('x-request-id');
+    ctx.state.requestId = /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+    ctx.set('x-request-id', ctx.state.requestId);
+    const stopTimer = metrics.httpDuration.startTimer();
+    const started = performance.now();
+    try {
+      await next();
+    } catch (error) {
+      respondWithProblem(ctx, error, logger);
+    } finally {
+      const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
+      stopTimer({ method: ctx.method, route: String(route), status: String(ctx.status) });
+      logger.info(
+        { requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) },
+        'request',
+      );
+    }
+    if (ctx.status === 404 && ctx.body === undefined) {
+      respondWithProblem(ctx, new ProblemError(404, 'ROUTE.NOT_FOUND', `No route for ${ctx.method} ${ctx.path}.`), logger);
+    }
+  });
+
+  for (const middleware of options.beforeBody ?? []) app.use(middleware);
+  app.use(jsonBody(options.bodyLimit ?? 100 * 1024));
+
+  const builtIn = new Router();
+  builtIn.get('/health/live', (ctx) => {
+    ctx.body = { status: 'ok', service: options.service };
+  });
+  builtIn.get('/health/ready', async (ctx) => {
+    const checks = await runChecks(options.readiness ?? {});
+    const ready = Object.values(checks).every((c) => c.status === 'ok');
+    ctx.status = ready ? 200 : 503;
+    ctx.body = { status: ready ? 'ok' : 'unavailable', service: options.service, checks };
+  });
+  builtIn.get('/metrics', async (ctx) => {
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
+  });
+  builtIn.get('/openapi.json', (ctx) => {
+    ctx.body = options.openapi ?? { openapi: '3.1.0', info: { title: options.service, version: '0.1.0' }, paths: {} };
+  });
+  app.use(builtIn.routes());
+  for (const router of options.routers ?? []) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true, methodNotAllowed: () => new ProblemError(405, 'ROUTE.METHOD_NOT_ALLOWED', 'This method is not allowed here.') }));
+  }
+  return app;
+}
+
+type CheckResult = { status: 'ok' } | { status: 'failing'; reason: string };
+
+async function runChecks(checks: Record<string, ReadinessCheck>): Promise<Record<string, CheckResult>> {
+  const entries = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          check(),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`no answer in ${readinessTimeoutMs} ms`)), readinessTimeoutMs);
+          }),
+        ]);
+        return [name, { status: 'ok' } as CheckResult] as const;
+      } catch (error) {
+        return [name, { status: 'failing', reason: (error as Error).message } as CheckResult] as const;
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+  return Object.fromEntries(entries);
+}
+
+function respondWithProblem(ctx: Koa.ParameterizedContext<AppState>, error: unknown, logger: Logger) {
+  const problem = toProblem(error);
+  if (problem.status >= 500) {
+    logger.error({ err: error, requestId: ctx.state.requestId, path: ctx.path }, 'request failed');
+  }
+  ctx.status = problem.status;
+  for (const [name, value] of Object.entries(problem.headers ?? {})) ctx.set(name, value);
+  ctx.type = 'application/problem+json';
+  ctx.body = problemBody(problem, ctx.path, ctx.state.requestId);
+}
+
+function toProblem(error: unknown): ProblemError {
+  if (error instanceof ProblemError) return error;
+  const status = (error as { status?: number }).status;
+  const expose = (error as { expose?: boolean }).expose;
+  if (status && status >= 400 && status < 500 && expose) {
+    return new ProblemError(status, 'REQUEST.REJECTED', (error as Error).message);
+  }
+  return new ProblemError(500, 'INTERNAL', 'Something went wrong on our side; the request id helps us find it.');
+}
+
+const bodyMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Reads a JSON body into `ctx.state.body`: 415 for another media type, 413 when too large, 400 when malformed. */
+function jsonBody(limit: number): Koa.Middleware<AppState> {
+  return async (ctx, next) => {
+    ctx.state.body = undefined;
+    if (!bodyMethods.has(ctx.method) || !hasBody(ctx)) return next();
+    if (!ctx.is('application/json', '+json')) {
+      throw new ProblemError(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
+    }
+    let text: string;
+    try {
+      text = await getRawBody(ctx.req, { limit, encoding: 'utf8', length: ctx.get('content-length') || undefined });
+    } catch (error) {
+      const type = (error as { type?: string }).type;
+      if (type === 'entity.too.large') {
+        throw new ProblemError(413, 'REQUEST.TOO_LARGE', `The body is larger than ${limit} bytes.`);
+      }
+      throw new ProblemError(400, 'REQUEST.UNREADABLE', 'The request body could not be read.');
+    }
+    if (text.trim() === '') return next();
+    try {
+      ctx.state.body = JSON.parse(text);
+    } catch {
+      throw new ProblemError(400, 'REQUEST.MALFORMED_JSON', 'The body is not valid JSON.');
+    }
+    return next();
+  };
+}
+
+function hasBody(ctx: Koa.Context): boolean {
+  const length = ctx.get('content-length');
+  return ctx.get('transfer-encoding') !== '' || (length !== '' && length !== '0');
+}

@@ -1,0 +1,21 @@
+import knex, { type Knex } from 'knex';
+
+export type { Knex };
+
+/** A knex pool on Postgres. Pool size stays small: the 2-core target machine runs every service. */
+export function createDatabase(url: string, pool = { min: 0, max: 10 }): Knex {
+  return knex({ client: 'pg', connection: url, pool });
+}
+
+/** Runs the service's migrations (knex holds its own lock, so replicas starting together are safe). */
+export async function migrateLatest(db: Knex, directory: string): Promise<void> {
+  await db.migrate.latest({ directory, loadExtensions: ['.ts'] });
+}
+
+/** Tests truncate tables: refuse any database whose name does not say it is a test one. */
+export function assertTestDatabase(url: string): void {
+  const name = new URL(url).pathname.slice(1);
+  if (!/_test$/.test(name)) {
+    throw new Error(`refusing to run tests against database "${name}": its name must end in _test`);
+  }
+}

@@ -1,0 +1,36 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// The hexagon's rule: the domain and the use cases stay plain TypeScript. Infrastructure is
+// reached only through ports that adapters implement.
+export const infrastructure = [
+  'koa', '@koa/*', 'kafkajs', 'knex', 'pg', 'pg-*', 'prom-client', 'jsonwebtoken', 'jose', 'avsc',
+  'pino', 'pino-*', 'argon2', 'raw-body', '@kafkajs/*', '@tulity/adapters', '@tulity/adapters/*',
+  '**/adapters/**', 'node:http', 'node:net', 'node:fs', 'node:child_process',
+];
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '.stack/**', '**/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: { console: 'readonly', process: 'readonly', fetch: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', performance: 'readonly' },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+  {
+    files: ['services/*/src/domain/**/*.ts', 'services/*/src/application/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          group: infrastructure,
+          message: 'domain/ and application/ stay free of infrastructure: define a port here and implement it in src/adapters/.',
+        }],
+      }],
+    },
+  },
+);

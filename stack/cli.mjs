@@ -1,0 +1,574 @@
+#!/usr/bin/env node
+// The local stack: fetches Kafka and Apicurio Registry through Maven, creates the Postgres
+// databases, starts and stops everything, and runs the tests against it.
+//   node stack/cli.mjs up|down|status|logs [part] [-f]|reset|fetch|start|test [test args]
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import * as config from './config.mjs';
+
+const { root, dirs, versions, kafka, registry, postgres, services, host } = config;
+
+class StackError extends Error {
+  constructor(message, hint) {
+    super(message);
+    this.hint = hint;
+  }
+}
+
+const say = (line) => console.log(`[stack] ${line}`);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const logPath = (part) => path.join(dirs.logs, `${part}.log`);
+const pidPath = (part) => path.join(dirs.run, `${part}.pid`);
+const relative = (p) => path.relative(process.cwd(), p) || '.';
+
+function ensureDirs() {
+  for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true });
+}
+
+function lastLogLine(part) {
+  try {
+    const lines = fs.readFileSync(logPath(part), 'utf8').trim().split('\n');
+    return lines.at(-1)?.slice(0, 300) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// npm packages
+
+function ensureNodeModules() {
+  const marker = path.join(root, 'node_modules', '.package-lock.json');
+  const lock = path.join(root, 'package-lock.json');
+  const fresh =
+    fs.existsSync(marker) && (!fs.existsSync(lock) || fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs);
+  if (fresh) return;
+  say('npm packages: installing (npm ci)');
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new StackError('npm ci failed', 'see the npm output above');
+}
+
+// ---------------------------------------------------------------------------------------------
+// JVM parts through Maven
+
+function requireCommand(command, hint) {
+  const found = spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+  if (!found) throw new StackError(`${command} is not installed`, hint);
+}
+
+function maven(args) {
+  requireCommand('mvn', 'install Apache Maven (apt-get install maven)');
+  const log = fs.openSync(logPath('maven'), 'a');
+  const result = spawnSync('mvn', ['-B', '-q', ...args], { cwd: root, stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  if (result.status !== 0) {
+    throw new StackError(`Maven could not resolve ${args.find((a) => a.startsWith('-Dartifact')) ?? 'the Kafka jars'}`, `see ${relative(logPath('maven'))}`);
+  }
+}
+
+export const kafkaHome = () => path.join(dirs.cache, `kafka-${versions.kafka}`);
+const registryHome = () => path.join(dirs.cache, `apicurio-registry-${versions.apicurio}`);
+
+function fetchJvmParts() {
+  requireCommand('java', 'install a Java 17 runtime (apt-get install openjdk-17-jre-headless)');
+  const kafkaDir = kafkaHome();
+  if (!fs.existsSync(path.join(kafkaDir, '.complete'))) {
+    say(`kafka ${versions.kafka}: fetching jars through Maven`);
+    fs.rmSync(kafkaDir, { recursive: true, force: true });
+    maven([
+      '-f', 'stack/pom.xml', 'dependency:copy-dependencies',
+      `-Dkafka.version=${versions.kafka}`, '-DincludeScope=runtime', `-DoutputDirectory=${kafkaDir}`,
+    ]);
+    fs.writeFileSync(path.join(kafkaDir, '.complete'), new Date().toISOString());
+  }
+  const registryDir = registryHome();
+  if (!fs.existsSync(path.join(registryDir, '.complete'))) {
+    say(`apicurio registry ${versions.apicurio}: fetching through Maven`);
+    const downloads = path.join(dirs.cache, 'downloads');
+    const artifact = `io.apicurio:apicurio-registry-app:${versions.apicurio}:tar.gz:all`;
+    maven(['dependency:copy', `-Dartifact=${artifact}`, `-DoutputDirectory=${downloads}`]);
+    fs.rmSync(registryDir, { recursive: true, force: true });
+    fs.mkdirSync(registryDir, { recursive: true });
+    const tarball = path.join(downloads, `apicurio-registry-app-${versions.apicurio}-all.tar.gz`);
+    const untar = spawnSync('tar', ['xzf', tarball, '-C', registryDir], { stdio: 'inherit' });
+    if (untar.status !== 0) throw new StackError(`could not unpack ${tarball}`, 'delete .stack/cache and run again');
+    fs.rmSync(tarball);
+    fs.writeFileSync(path.join(registryDir, '.complete'), new Date().toISOString());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes
+
+function readPid(part) {
+  try {
+    return Number(fs.readFileSync(pidPath(part), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid) {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Our process for `part`, if it is alive; a stale pid file from a killed run is removed. */
+function runningPid(part) {
+  const pid = readPid(part);
+  if (isAlive(pid)) return pid;
+  fs.rmSync(pidPath(part), { force: true });
+  return undefined;
+}
+
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+    socket.setTimeout(1000, () => { socket.destroy(); resolve(false); });
+  });
+}
+
+async function requireFreePort(port, part, variable) {
+  if (await portOpen(port)) {
+    throw new StackError(`port ${port} for ${part} is taken by another process`, `stop it, or set ${variable}`);
+  }
+}
+
+function startDetached(part, command, args, options = {}) {
+  const log = fs.openSync(logPath(part), 'a');
+  fs.writeSync(log, `\n==== ${new Date().toISOString()} starting ${part}\n`);
+  const child = spawn(command, args, {
+    cwd: options.cwd ?? root,
+    env: { ...process.env, ...options.env },
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
+  fs.closeSync(log);
+  fs.writeFileSync(pidPath(part), String(child.pid));
+  child.unref();
+  return child.pid;
+}
+
+async function stopPart(part) {
+  const pid = runningPid(part);
+  if (!pid) return false;
+  const signal = (sig) => { try { process.kill(-pid, sig); } catch { /* already gone */ } };
+  signal('SIGTERM');
+  for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(200);
+  if (isAlive(pid)) signal('SIGKILL');
+  fs.rmSync(pidPath(part), { force: true });
+  return true;
+}
+
+async function waitFor(part, pid, check, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) {
+      throw new StackError(`${part} exited while starting: ${lastLogLine(part)}`, `see ${relative(logPath(part))}`);
+    }
+    try {
+      if (await check()) return;
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(500);
+  }
+  await stopPart(part);
+  throw new StackError(
+    `${part} did not become ready in ${timeoutMs / 1000}s${lastError ? ` (${lastError.message})` : ''}`,
+    `see ${relative(logPath(part))}`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Postgres
+
+async function pgClient(url) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new StackError(
+      `PostgreSQL is unreachable at ${url.replace(/\/\/[^@]*@/, '//')} (${error.message})`,
+      'start it, e.g. pg_ctlcluster --skip-systemctl-redirect 15 main start, or set TULITY_PG_ADMIN_URL',
+    );
+  }
+  return client;
+}
+
+const quote = (identifier) => `"${identifier.replaceAll('"', '""')}"`;
+
+/** One login role per service; it owns its databases and is the only role (besides superusers) that can connect. */
+async function ensureDatabase(admin, role, database) {
+  const roleExists = await admin.query('select 1 from pg_roles where rolname = $1', [role]);
+  if (roleExists.rowCount === 0) {
+    await admin.query(`create role ${quote(role)} login password '${role}'`);
+  }
+  const dbExists = await admin.query('select 1 from pg_database where datname = $1', [database]);
+  if (dbExists.rowCount === 0) {
+    await admin.query(`create database ${quote(database)} owner ${quote(role)}`);
+  }
+  await admin.query(`revoke connect, temporary on database ${quote(database)} from public`);
+  await admin.query(`grant connect, temporary on database ${quote(database)} to ${quote(role)}`);
+}
+
+function allDatabases() {
+  const owners = [...services.filter((s) => s.database).map((s) => s.name), ...config.sharedTestDatabases];
+  const list = [{ role: `tulity_registry`, database: registry.database }];
+  for (const name of owners) {
+    if (!config.sharedTestDatabases.includes(name)) list.push(config.databaseOf(name));
+    list.push(config.databaseOf(name, { test: true }));
+  }
+  return list;
+}
+
+async function ensureDatabases() {
+  const admin = await pgClient(postgres.adminUrl);
+  try {
+    for (const { role, database } of allDatabases()) await ensureDatabase(admin, role, database);
+  } finally {
+    await admin.end();
+  }
+  say(`postgres: ready (${allDatabases().length} databases, one role each)`);
+}
+
+async function dropDatabases() {
+  const admin = await pgClient(postgres.adminUrl);
+  try {
+    for (const { database } of allDatabases()) {
+      await admin.query(`drop database if exists ${quote(database)} with (force)`);
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kafka (single-node KRaft)
+
+function kafkaProperties(dataDir) {
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.bootstrap.servers=${host}:${kafka.controllerPort}`,
+    `listeners=PLAINTEXT://${host}:${kafka.port},CONTROLLER://${host}:${kafka.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://${host}:${kafka.port}`,
+    'controller.listener.names=CONTROLLER',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name=PLAINTEXT',
+    `log.dirs=${dataDir}`,
+    // One node: every internal topic must fit on it, or consumer groups never find a coordinator.
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=10',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    'default.replication.factor=1',
+    'num.partitions=3',
+    'auto.create.topics.enable=true',
+    'group.initial.rebalance.delay.ms=0',
+    'log.retention.hours=168',
+    '',
+  ].join('\n');
+}
+
+async function startKafka() {
+  const existing = runningPid('kafka');
+  if (existing) {
+    say(`kafka: already running (pid ${existing}) on ${kafka.brokers}`);
+    return false;
+  }
+  await requireFreePort(kafka.port, 'kafka', 'TULITY_KAFKA_PORT');
+  await requireFreePort(kafka.controllerPort, 'the kafka controller', 'TULITY_KAFKA_CONTROLLER_PORT');
+  const dataDir = path.join(dirs.data, 'kafka');
+  const propertiesFile = path.join(dirs.run, 'kafka.properties');
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(propertiesFile, kafkaProperties(dataDir));
+  const classpath = `${kafkaHome()}/*`;
+  const log4j = `-Dlog4j2.configurationFile=${path.join(root, 'stack', 'kafka-log4j2.properties')}`;
+  if (!fs.existsSync(path.join(dataDir, 'meta.properties'))) {
+    say('kafka: formatting storage');
+    const clusterId = randomBytes(16).toString('base64url').slice(0, 22);
+    const format = spawnSync('java', [log4j, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '--standalone',
+      '-t', clusterId, '-c', propertiesFile], { encoding: 'utf8' });
+    fs.appendFileSync(logPath('kafka'), format.stdout + format.stderr);
+    if (format.status !== 0) throw new StackError('kafka storage format failed', `see ${relative(logPath('kafka'))}`);
+  }
+  const pid = startDetached('kafka', 'java', [`-Xms${kafka.heap}`, `-Xmx${kafka.heap}`, '-XX:+UseG1GC', log4j,
+    '-cp', classpath, 'kafka.Kafka', propertiesFile]);
+  say(`kafka: starting (pid ${pid}), waiting for broker metadata on ${kafka.brokers}`);
+  await waitFor('kafka', pid, kafkaAnswers, 120_000);
+  say('kafka: ready');
+  return true;
+}
+
+/** True once the broker serves metadata and the group coordinator answers. */
+async function kafkaAnswers() {
+  if (!(await portOpen(kafka.port))) return false;
+  const { Kafka, logLevel } = await import('kafkajs');
+  const admin = new Kafka({ brokers: [kafka.brokers], logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+    // Creates __consumer_offsets and waits for its coordinator, so the first consumer group does not.
+    await admin.fetchOffsets({ groupId: 'tulity-stack-probe', topics: [] });
+    return true;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Apicurio Registry (Confluent-compatible API), storing its schemas in Postgres so ids survive restarts
+
+async function startRegistry() {
+  const existing = runningPid('registry');
+  if (existing) {
+    say(`registry: already running (pid ${existing}) at ${registry.url}`);
+    return false;
+  }
+  await requireFreePort(registry.port, 'the schema registry', 'TULITY_REGISTRY_PORT');
+  const home = registryHome();
+  const runner = fs.readdirSync(home).find((f) => f.endsWith('-runner.jar'));
+  if (!runner) throw new StackError(`no runner jar in ${relative(home)}`, 'delete .stack/cache and run again');
+  const { role, database } = { role: 'tulity_registry', database: registry.database };
+  const pid = startDetached('registry', 'java', [`-Xmx${registry.heap}`, '-jar', runner], {
+    cwd: home,
+    env: {
+      QUARKUS_HTTP_HOST: host,
+      QUARKUS_HTTP_PORT: String(registry.port),
+      APICURIO_STORAGE_KIND: 'sql',
+      APICURIO_STORAGE_SQL_KIND: 'postgresql',
+      APICURIO_DATASOURCE_URL: `jdbc:postgresql://${postgres.host}:${postgres.port}/${database}`,
+      APICURIO_DATASOURCE_USERNAME: role,
+      APICURIO_DATASOURCE_PASSWORD: role,
+      QUARKUS_LOG_LEVEL: 'WARN',
+    },
+  });
+  say(`registry: starting (pid ${pid}), waiting for ${registry.url}/subjects`);
+  await waitFor('registry', pid, async () => (await fetch(`${registry.url}/subjects`)).ok, 180_000);
+  say('registry: ready');
+  return true;
+}
+
+/** Apicurio checks nothing until a rule exists: set the global compatibility every start. */
+async function setGlobalCompatibility() {
+  const response = await fetch(`${registry.url}/config`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    body: JSON.stringify({ compatibility: registry.globalCompatibility }),
+  });
+  if (!response.ok) {
+    throw new StackError(`registry refused the global compatibility rule: ${response.status} ${await response.text()}`,
+      `see ${relative(logPath('registry'))}`);
+  }
+  say(`registry: global compatibility ${registry.globalCompatibility}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+/** Brings up Postgres databases, Kafka and the registry; returns the parts this call started. */
+async function up() {
+  ensureDirs();
+  ensureNodeModules();
+  fetchJvmParts();
+  await ensureDatabases();
+  const started = [];
+  try {
+    if (await startKafka()) started.push('kafka');
+    if (await startRegistry()) started.push('registry');
+    await setGlobalCompatibility();
+    await registerContracts();
+  } catch (error) {
+    // Never leave a half-started stack behind.
+    for (const part of started.reverse()) await stopPart(part);
+    throw error;
+  }
+  return started;
+}
+
+async function registerContracts() {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  if (!pkg.scripts?.['contracts:register']) return;
+  const result = spawnSync('npm', ['run', '--silent', 'contracts:register'], {
+    cwd: root, stdio: 'inherit', env: { ...process.env, ...config.stackEnv() },
+  });
+  if (result.status !== 0) throw new StackError('contracts could not be registered', 'see the output above');
+}
+
+async function down(parts = ['registry', 'kafka']) {
+  ensureDirs();
+  for (const part of parts) {
+    say(`${part}: ${(await stopPart(part)) ? 'stopped' : 'not running'}`);
+  }
+}
+
+async function status() {
+  ensureDirs();
+  const parts = [
+    ['kafka', kafka.port, kafka.brokers],
+    ['registry', registry.port, registry.url],
+  ];
+  for (const [part, port, address] of parts) {
+    const pid = runningPid(part);
+    const answering = await portOpen(port);
+    const state = pid ? (answering ? 'up' : 'starting') : answering ? 'port taken by another process' : 'down';
+    say(`${part.padEnd(9)} ${state.padEnd(8)} ${address}${pid ? ` pid ${pid}` : ''}  log ${relative(logPath(part))}`);
+  }
+}
+
+function logs(args) {
+  ensureDirs();
+  const follow = args.includes('-f');
+  const wanted = args.filter((a) => a !== '-f');
+  const files = fs.readdirSync(dirs.logs).filter((f) => f.endsWith('.log'))
+    .filter((f) => wanted.length === 0 || wanted.includes(f.replace(/\.log$/, '')))
+    .map((f) => path.join(dirs.logs, f));
+  if (files.length === 0) {
+    say(`no logs yet in ${relative(dirs.logs)}`);
+    return;
+  }
+  spawnSync('tail', [follow ? '-F' : '-n', ...(follow ? [] : ['40']), ...files], { stdio: 'inherit' });
+}
+
+async function reset() {
+  await down();
+  fs.rmSync(dirs.data, { recursive: true, force: true });
+  fs.rmSync(dirs.logs, { recursive: true, force: true });
+  fs.rmSync(dirs.run, { recursive: true, force: true });
+  await dropDatabases();
+  say('reset: data, logs and databases removed (downloads in .stack/cache kept)');
+}
+
+/** The first admin's password: from TULITY_ADMIN_PASSWORD, or generated once and kept. */
+function adminPassword() {
+  if (process.env.TULITY_ADMIN_PASSWORD) return process.env.TULITY_ADMIN_PASSWORD;
+  const file = path.join(dirs.data, 'admin-password');
+  if (fs.existsSync(file)) {
+    say(`admin password: in ${relative(file)}`);
+    return fs.readFileSync(file, 'utf8').trim();
+  }
+  const password = randomBytes(12).toString('base64url');
+  fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  say(`first admin created: user "admin", password "${password}" (kept in ${relative(file)})`);
+  return password;
+}
+
+function serviceEnv(service) {
+  const env = { ...config.stackEnv(), PORT: String(service.port), TULITY_SERVICE: service.name };
+  if (service.database) env.DATABASE_URL = config.databaseOf(service.name).url;
+  if (service.name === 'accounts') env.TULITY_ADMIN_PASSWORD = adminPassword();
+  env.TULITY_SERVICE_URLS = JSON.stringify(
+    Object.fromEntries(services.map((s) => [s.name, `http://${host}:${s.port}`])),
+  );
+  return env;
+}
+
+async function start() {
+  const startedInfra = await up();
+  const children = [];
+  let stopping = false;
+  const stopAll = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping services');
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(children.map((child) => new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => { child.kill('SIGKILL'); resolve(); }, 10_000);
+      child.once('exit', () => { clearTimeout(timer); resolve(); });
+    })));
+    if (startedInfra.length > 0) await down(startedInfra.reverse());
+    process.exit(code);
+  };
+  process.on('SIGINT', () => stopAll(0));
+  process.on('SIGTERM', () => stopAll(0));
+
+  const runnable = services.filter((s) => fs.existsSync(path.join(root, 'services', s.name, 'src', 'main.ts')));
+  for (const service of runnable) {
+    await requireFreePort(service.port, service.name, `another port in stack/config.mjs`).catch((error) => {
+      console.error(`[stack] ✗ ${error.message} (${error.hint})`);
+      return stopAll(1);
+    });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join('services', service.name, 'src', 'main.ts')], {
+      cwd: root,
+      env: { ...process.env, ...serviceEnv(service) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const log = fs.createWriteStream(logPath(service.name), { flags: 'a' });
+    child.stdout.pipe(log);
+    child.stderr.pipe(log);
+    child.once('exit', (code, signal) => {
+      if (!stopping) {
+        console.error(`[stack] ✗ ${service.name} exited (${signal ?? code}): ${lastLogLine(service.name)} — see ${relative(logPath(service.name))}`);
+        stopAll(1);
+      }
+    });
+    children.push(child);
+  }
+  for (const service of runnable) {
+    const child = children[runnable.indexOf(service)];
+    const ready = async () => (await fetch(`http://${host}:${service.port}/health/ready`)).ok;
+    const deadline = Date.now() + 60_000;
+    while (!stopping && !(await ready().catch(() => false))) {
+      if (Date.now() > deadline || child.exitCode !== null) {
+        console.error(`[stack] ✗ ${service.name} is not ready: ${lastLogLine(service.name)} — see ${relative(logPath(service.name))}`);
+        return stopAll(1);
+      }
+      await sleep(300);
+    }
+    say(`${service.name.padEnd(13)} http://${host}:${service.port}  (log ${relative(logPath(service.name))})`);
+  }
+  say(`kafka ${kafka.brokers} · registry ${registry.url}`);
+  say('everything is up. Ctrl-C stops it.');
+}
+
+async function test(args) {
+  await up();
+  const result = spawnSync(process.execPath, [path.join(root, 'stack', 'run-tests.mjs'), ...args], {
+    cwd: root, stdio: 'inherit', env: { ...process.env, ...config.stackEnv() },
+  });
+  say('the stack is left running for the next run; `npm run stack:down` stops it');
+  process.exit(result.status ?? 1);
+}
+
+const commands = {
+  up: async () => { await up(); say(`up: kafka ${kafka.brokers}, registry ${registry.url}`); },
+  down: () => down(),
+  status,
+  logs,
+  reset,
+  fetch: () => { ensureDirs(); fetchJvmParts(); say('fetch: done'); },
+  start,
+  test,
+};
+
+const [command = 'status', ...rest] = process.argv.slice(2);
+const run = commands[command];
+if (!run) {
+  console.error(`[stack] unknown command "${command}"; one of: ${Object.keys(commands).join(', ')}`);
+  process.exit(2);
+}
+try {
+  await run(rest);
+} catch (error) {
+  if (error instanceof StackError) {
+    console.error(`[stack] ✗ ${error.message}${error.hint ? ` — ${error.hint}` : ''}`);
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,0 +1,77 @@
+// The local stack's one source of truth: versions, ports, folders, services and databases.
+// Plain JavaScript so that `npm start` can run it on a fresh clone before anything is installed.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const env = process.env;
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const stackDir = path.join(root, '.stack');
+export const dirs = {
+  cache: path.join(stackDir, 'cache'),
+  data: path.join(stackDir, 'data'),
+  logs: path.join(stackDir, 'logs'),
+  run: path.join(stackDir, 'run'),
+};
+
+export const versions = {
+  kafka: '4.1.1',
+  // 3.0.x runs on Java 17; the later releases on Maven Central want Java 21+.
+  apicurio: '3.0.9',
+};
+
+export const host = '127.0.0.1';
+
+export const kafka = {
+  port: Number(env.TULITY_KAFKA_PORT ?? 9092),
+  controllerPort: Number(env.TULITY_KAFKA_CONTROLLER_PORT ?? 9093),
+  heap: env.TULITY_KAFKA_HEAP ?? '768m',
+};
+kafka.brokers = `${host}:${kafka.port}`;
+
+export const registry = {
+  port: Number(env.TULITY_REGISTRY_PORT ?? 8081),
+  heap: env.TULITY_REGISTRY_HEAP ?? '512m',
+  database: 'tulity_registry',
+  globalCompatibility: 'BACKWARD_TRANSITIVE',
+};
+registry.url = `http://${host}:${registry.port}/apis/ccompat/v7`;
+
+export const postgres = {
+  adminUrl: env.TULITY_PG_ADMIN_URL ?? `postgres://postgres@${host}:5432/postgres`,
+  host: env.TULITY_PG_HOST ?? host,
+  port: Number(env.TULITY_PG_PORT ?? 5432),
+};
+
+/** Every process `npm start` runs. `database` is false for the web client, which owns nothing. */
+export const services = [
+  { name: 'accounts', port: 8011, database: true },
+  { name: 'notifications', port: 8012, database: true },
+  { name: 'products', port: 8013, database: true },
+  { name: 'transactions', port: 8014, database: true },
+  { name: 'web', port: 8001, database: false },
+];
+
+/** Databases that exist only for tests of shared code (no service owns them). */
+export const sharedTestDatabases = ['adapters'];
+
+/** Role and database names for a service (or shared test area); one role reaches one database. */
+export function databaseOf(name, { test = false } = {}) {
+  const role = `tulity_${name}`;
+  const database = test ? `${role}_test` : role;
+  return {
+    role,
+    database,
+    url: `postgres://${role}:${role}@${postgres.host}:${postgres.port}/${database}`,
+  };
+}
+
+/** The environment every service and test process gets. */
+export function stackEnv() {
+  return {
+    TULITY_KAFKA_BROKERS: kafka.brokers,
+    TULITY_REGISTRY_URL: registry.url,
+    TULITY_STACK_DIR: stackDir,
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+  };
+}
