@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url';
 const env = process.env;
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const stackDir = path.join(root, '.stack');
+// Overridable so a test can run a second, throwaway stack beside the real one.
+export const stackDir = env.TULITY_STACK_DIR ?? path.join(root, '.stack');
 export const dirs = {
-  cache: path.join(stackDir, 'cache'),
+  cache: env.TULITY_STACK_CACHE ?? path.join(stackDir, 'cache'),
   data: path.join(stackDir, 'data'),
   logs: path.join(stackDir, 'logs'),
   run: path.join(stackDir, 'run'),

@@ -123,8 +123,9 @@ function respondWithProblem(ctx: Koa.ParameterizedContext<AppState>, error: unkn
   }
   ctx.status = problem.status;
   for (const [name, value] of Object.entries(problem.headers ?? {})) ctx.set(name, value);
-  ctx.type = 'application/problem+json';
+  // Koa infers the type from an object body, so the body goes first and the type after it.
   ctx.body = problemBody(problem, ctx.path, ctx.state.requestId);
+  ctx.type = 'application/problem+json';
 }
 
 function toProblem(error: unknown): ProblemError {

@@ -1,0 +1,63 @@
+// The hexagon's rule is enforced by lint: a domain or application file that imports
+// infrastructure fails `npm run lint`. Planting one proves the rule bites.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { root } from '../config.mjs';
+
+const eslint = path.join(root, 'node_modules', '.bin', 'eslint');
+
+function lint(file: string) {
+  return spawnSync(eslint, ['--no-warn-ignored', file], { cwd: root, encoding: 'utf8' });
+}
+
+function withPlantedFile(relative: string, source: string, check: (file: string) => void) {
+  const file = path.join(root, relative);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, source);
+  try {
+    check(file);
+  } finally {
+    fs.rmSync(file);
+  }
+}
+
+describe('architecture rule', () => {
+  const cases = [
+    ['services/products/src/domain/planted-violation.ts', "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n", 'kafkajs'],
+    ['services/accounts/src/application/planted-violation.ts', "import knex from 'knex';\nexport const k = knex;\n", 'knex'],
+    ['services/transactions/src/domain/planted-violation.ts', "import { createLogger } from '@tulity/adapters/logger';\nexport const l = createLogger;\n", '@tulity/adapters/logger'],
+    ['services/notifications/src/application/planted-violation.ts', "import type { Knex } from '../adapters/postgres/db';\nexport type K = Knex;\n", '../adapters/postgres/db'],
+  ] as const;
+
+  for (const [relative, source, imported] of cases) {
+    test(`lint fails when ${relative.split('/src/')[1]!.split('/')[0]} imports ${imported}`, () => {
+      withPlantedFile(relative, source, (file) => {
+        const result = lint(file);
+        assert.equal(result.status, 1, result.stdout + result.stderr);
+        assert.match(result.stdout, /no-restricted-imports/);
+        assert.match(result.stdout, /stay free of infrastructure/);
+      });
+    });
+  }
+
+  test('lint passes a domain file that imports only plain TypeScript', () => {
+    withPlantedFile(
+      'services/products/src/domain/planted-clean.ts',
+      "import { randomUUID } from 'node:crypto';\nexport const newId = (): string => randomUUID();\n",
+      (file) => {
+        const result = lint(file);
+        assert.equal(result.status, 0, result.stdout + result.stderr);
+      },
+    );
+  });
+
+  test('the same file outside domain/ and application/ may use infrastructure', () => {
+    withPlantedFile('services/products/src/adapters/kafka/planted-ok.ts', "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n", (file) => {
+      const result = lint(file);
+      assert.equal(result.status, 0, result.stdout + result.stderr);
+    });
+  });
+});

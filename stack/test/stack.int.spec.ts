@@ -1,0 +1,64 @@
+// The stack fails fast and cleanly: a stale pid file from a killed run, a port taken by another
+// process, and databases that only their own service's role can reach.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import pg from 'pg';
+import * as config from '../config.mjs';
+
+const cli = path.join(config.root, 'stack', 'cli.mjs');
+
+/** Runs the stack's CLI against a throwaway stack folder that shares the real download cache. */
+function runCli(args: string[], stackDir: string) {
+  return spawnSync(process.execPath, [cli, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, TULITY_STACK_DIR: stackDir, TULITY_STACK_CACHE: config.dirs.cache },
+    timeout: 120_000,
+  });
+}
+
+const tempStack = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tulity-stack-'));
+
+describe('stack runner', () => {
+  test('a stale pid file from a killed run is reported as down and removed', () => {
+    const stackDir = tempStack();
+    fs.mkdirSync(path.join(stackDir, 'run'), { recursive: true });
+    const pidFile = path.join(stackDir, 'run', 'registry.pid');
+    // A pid far above pid_max's default is never alive.
+    fs.writeFileSync(pidFile, '4194000');
+
+    const result = runCli(['status'], stackDir);
+
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /registry\s+(down|port taken)/);
+    assert.equal(fs.existsSync(pidFile), false);
+  });
+
+  test('a port taken by another process stops start-up with a one-line reason and nothing left running', () => {
+    // The shared broker holds the Kafka port; a second stack must refuse it rather than hang.
+    const stackDir = tempStack();
+
+    const result = runCli(['up'], stackDir);
+
+    assert.equal(result.status, 1);
+    const errorLines = result.stderr.trim().split('\n');
+    assert.equal(errorLines.length, 1, result.stderr);
+    assert.match(errorLines[0]!, new RegExp(`port ${config.kafka.port} for kafka is taken by another process — stop it, or set TULITY_KAFKA_PORT`));
+    assert.equal(fs.existsSync(path.join(stackDir, 'run', 'kafka.pid')), false);
+    assert.equal(fs.existsSync(path.join(stackDir, 'run', 'registry.pid')), false);
+  });
+
+  test("each service's role reaches its own database and no other", async () => {
+    const own = new pg.Client({ connectionString: config.databaseOf('products').url });
+    await own.connect();
+    await own.end();
+
+    const foreign = config.databaseOf('accounts');
+    const intruder = new pg.Client({ connectionString: foreign.url.replace('tulity_accounts:tulity_accounts', 'tulity_products:tulity_products') });
+    await assert.rejects(intruder.connect(), /permission denied for database "tulity_accounts"/);
+    await intruder.end().catch(() => {});
+  });
+});
