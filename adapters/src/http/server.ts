@@ -9,8 +9,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Listens on `port` (0 picks a free one) and returns once the server accepts connections. */
-export async function listen(app: Koa<any>, port: number, host = '127.0.0.1'): Promise<RunningServer> {
+/**
+ * Listens on `port` (0 picks a free one) and returns once the server accepts connections.
+ * Loopback unless HOST says otherwise (containers set HOST=0.0.0.0).
+ */
+export async function listen(app: Koa<any>, port: number, host = process.env.HOST ?? '127.0.0.1'): Promise<RunningServer> {
   const server = http.createServer(app.callback());
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
