@@ -1,0 +1,3 @@
+export * from './authenticator';
+export * from './middleware';
+export * from './revocation';
