@@ -1,0 +1,3 @@
+export * from './catalogue';
+export * from './generated/types';
+export { schemaHistories, type SchemaHistory } from './generated/schemas';
