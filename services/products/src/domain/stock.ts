@@ -1,0 +1,136 @@
+import { conflict, invalid } from './errors';
+import { toBaseQuantity, type ProductUnitLevel } from './unit-level';
+
+/** Why stock changed. Every change is a movement, so stock always equals the sum of its movements. */
+export type MovementReason = 'purchase' | 'sale_reservation' | 'reservation_release' | 'manual_adjustment';
+
+/** A product's stock as read under its row lock. */
+export interface StockLevel {
+  productId: string;
+  quantity: number;
+  lowStockThreshold: number;
+  active: boolean;
+}
+
+export interface StockMovement {
+  productId: string;
+  delta: number;
+  balanceAfter: number;
+  reason: MovementReason;
+  /** The sale or purchase that caused it; null for a manual adjustment. */
+  reference: string | null;
+  note: string | null;
+  occurredAt: Date;
+}
+
+export interface MovementResult {
+  level: StockLevel;
+  movement: StockMovement;
+  /** True when this movement took stock from above its threshold to at or below it. */
+  crossedLow: boolean;
+}
+
+export function move(
+  level: StockLevel,
+  change: { delta: number; reason: MovementReason; reference?: string | null; note?: string | null },
+  now: Date,
+): MovementResult {
+  if (!Number.isSafeInteger(change.delta) || change.delta === 0) {
+    throw invalid('delta', 'Must be a whole, non-zero number of base units.');
+  }
+  const balanceAfter = level.quantity + change.delta;
+  if (balanceAfter < 0) {
+    throw conflict('STOCK.INSUFFICIENT', `Only ${level.quantity} in stock; cannot take ${-change.delta}.`, 'delta');
+  }
+  return {
+    level: { ...level, quantity: balanceAfter },
+    movement: {
+      productId: level.productId,
+      delta: change.delta,
+      balanceAfter,
+      reason: change.reason,
+      reference: change.reference ?? null,
+      note: change.note ?? null,
+      occurredAt: now,
+    },
+    crossedLow: crossedLow(level.lowStockThreshold, level.quantity, balanceAfter),
+  };
+}
+
+export function crossedLow(threshold: number, before: number, after: number): boolean {
+  return before > threshold && after <= threshold;
+}
+
+export interface RequestedLine {
+  productId: string;
+  unitLevelId: string;
+  quantity: number;
+}
+
+export interface ReservedLine extends RequestedLine {
+  baseQuantity: number;
+}
+
+export type ShortageReason = 'INSUFFICIENT_STOCK' | 'UNKNOWN_PRODUCT' | 'INACTIVE_PRODUCT' | 'UNKNOWN_UNIT_LEVEL' | 'INVALID_QUANTITY';
+
+export interface Shortage {
+  productId: string;
+  unitLevelId: string;
+  /** Base units the line asked for (0 when its unit level is unknown). */
+  requested: number;
+  /** Base units on hand for the product (0 when the product is unknown). */
+  available: number;
+  reason: ShortageReason;
+}
+
+export type ReservationPlan =
+  | { kind: 'reserve'; lines: ReservedLine[]; demand: Map<string, number> }
+  | { kind: 'reject'; shortages: Shortage[] };
+
+/**
+ * Decides a sale's reservation as a whole: every line converted to base units through its unit
+ * level, demand summed per product (two lines may name one product), and either all lines fit
+ * or none is taken. `stock` must hold the rows locked for this decision.
+ */
+export function planReservation(
+  lines: readonly RequestedLine[],
+  levels: ReadonlyMap<string, ProductUnitLevel>,
+  stock: ReadonlyMap<string, StockLevel>,
+): ReservationPlan {
+  const shortages: Shortage[] = [];
+  const reserved: ReservedLine[] = [];
+  const demand = new Map<string, number>();
+  for (const line of lines) {
+    const level = stock.get(line.productId);
+    const unitLevel = levels.get(line.unitLevelId);
+    const available = level?.quantity ?? 0;
+    const reject = (reason: ShortageReason, requested = 0) =>
+      shortages.push({ productId: line.productId, unitLevelId: line.unitLevelId, requested, available, reason });
+    if (!level) reject('UNKNOWN_PRODUCT');
+    else if (!level.active) reject('INACTIVE_PRODUCT');
+    else if (!unitLevel || unitLevel.productId !== line.productId) reject('UNKNOWN_UNIT_LEVEL');
+    else if (!Number.isSafeInteger(line.quantity) || line.quantity < 1 || !Number.isSafeInteger(line.quantity * unitLevel.factor)) reject('INVALID_QUANTITY');
+    else {
+      const baseQuantity = toBaseQuantity(line.quantity, unitLevel.factor);
+      reserved.push({ ...line, baseQuantity });
+      demand.set(line.productId, (demand.get(line.productId) ?? 0) + baseQuantity);
+    }
+  }
+  for (const line of reserved) {
+    const available = stock.get(line.productId)?.quantity ?? 0;
+    if ((demand.get(line.productId) ?? 0) > available) {
+      shortages.push({ productId: line.productId, unitLevelId: line.unitLevelId, requested: line.baseQuantity, available, reason: 'INSUFFICIENT_STOCK' });
+    }
+  }
+  if (lines.length === 0) return { kind: 'reject', shortages: [] };
+  return shortages.length > 0 ? { kind: 'reject', shortages } : { kind: 'reserve', lines: reserved, demand };
+}
+
+/** What products remembers about a sale, so a release returns exactly what was taken, once. */
+export interface StockReservation {
+  saleId: string;
+  status: 'reserved' | 'rejected' | 'released';
+  lines: ReservedLine[];
+  createdAt: Date;
+  updatedAt: Date;
+}
