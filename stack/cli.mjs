@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import * as config from './config.mjs';
 
 const { root, dirs, versions, kafka, registry, postgres, services, host } = config;
+const prometheusPort = Number(process.env.TULITY_PROMETHEUS_PORT ?? 9090);
 
 class StackError extends Error {
   constructor(message, hint) {
@@ -410,7 +411,7 @@ async function registerContracts() {
   if (result.status !== 0) throw new StackError('contracts could not be registered', 'see the output above');
 }
 
-async function down(parts = ['registry', 'kafka']) {
+async function down(parts = ['prometheus', 'registry', 'kafka']) {
   ensureDirs();
   for (const part of parts) {
     say(`${part}: ${(await stopPart(part)) ? 'stopped' : 'not running'}`);
@@ -422,12 +423,13 @@ async function status() {
   const parts = [
     ['kafka', kafka.port, kafka.brokers],
     ['registry', registry.port, registry.url],
+    ['prometheus', prometheusPort, `http://${host}:${prometheusPort}`],
   ];
   for (const [part, port, address] of parts) {
     const pid = runningPid(part);
     const answering = await portOpen(port);
     const state = pid ? (answering ? 'up' : 'starting') : answering ? 'port taken by another process' : 'down';
-    say(`${part.padEnd(9)} ${state.padEnd(8)} ${address}${pid ? ` pid ${pid}` : ''}  log ${relative(logPath(part))}`);
+    say(`${part.padEnd(10)} ${state.padEnd(8)} ${address}${pid ? ` pid ${pid}` : ''}  log ${relative(logPath(part))}`);
   }
 }
 
@@ -492,7 +494,7 @@ async function start() {
       const timer = setTimeout(() => { child.kill('SIGKILL'); resolve(); }, 10_000);
       child.once('exit', () => { clearTimeout(timer); resolve(); });
     })));
-    if (startedInfra.length > 0) await down(startedInfra.reverse());
+    await down(['prometheus', ...startedInfra.reverse()]);
     process.exit(code);
   };
   process.on('SIGINT', () => stopAll(0));
@@ -533,11 +535,35 @@ async function start() {
     }
     say(`${service.name.padEnd(13)} http://${host}:${service.port}  (log ${relative(logPath(service.name))})`);
   }
+  await startPrometheus().catch((error) => say(`prometheus: not started (${error.message})`));
   say(`kafka ${kafka.brokers} · registry ${registry.url}`);
   say('everything is up. Ctrl-C stops it.');
 }
 
+function ensureObservabilityTools() {
+  const result = spawnSync('bash', [path.join(root, 'observability', 'install-tools.sh')], { stdio: 'inherit' });
+  if (result.status !== 0) throw new StackError('promtool is missing', 'run bash observability/install-tools.sh as root');
+}
+
+/** Prometheus scraping every service, when Debian's prometheus is installed (observability/install-tools.sh). */
+async function startPrometheus() {
+  const existing = runningPid('prometheus');
+  if (existing) return say(`prometheus: already running (pid ${existing})`);
+  if (spawnSync('sh', ['-c', 'command -v prometheus']).status !== 0) {
+    return say('prometheus: not installed, skipped (bash observability/install-tools.sh installs it)');
+  }
+  await requireFreePort(prometheusPort, 'prometheus', 'TULITY_PROMETHEUS_PORT');
+  const pid = startDetached('prometheus', 'prometheus', [
+    `--config.file=${path.join(root, 'observability', 'prometheus.yml')}`,
+    `--storage.tsdb.path=${path.join(dirs.data, 'prometheus')}`,
+    `--web.listen-address=${host}:${prometheusPort}`,
+  ]);
+  await waitFor('prometheus', pid, async () => (await fetch(`http://${host}:${prometheusPort}/-/ready`)).ok, 60_000);
+  say(`prometheus   http://${host}:${prometheusPort} (alerts: /alerts)`);
+}
+
 async function test(args) {
+  ensureObservabilityTools();
   await up();
   const result = spawnSync(process.execPath, [path.join(root, 'stack', 'run-tests.mjs'), ...args], {
     cwd: root, stdio: 'inherit', env: { ...process.env, ...config.stackEnv() },
