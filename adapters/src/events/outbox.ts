@@ -1,0 +1,60 @@
+import type { Knex } from 'knex';
+import { avroProblems, avroType } from './avro';
+import { definitionOf, type EventCatalogue } from './catalogue';
+import { OUTBOX_TABLE } from './tables';
+
+/** An event a use case records; it becomes one outbox row. */
+export interface OutgoingEvent {
+  /** Key into the catalogue: the Avro record full name. */
+  type: string;
+  /** The Kafka message key: the aggregate id, so events of one aggregate stay in order. */
+  key: string;
+  /**
+   * The Avro record as plain JSON: eventId, occurredAt (epoch ms), correlationId, aggregateId and
+   * the event's fields; money and quantities are integers (minor units / base units).
+   */
+  payload: Record<string, unknown>;
+}
+
+/** Writes events into the outbox inside the caller's transaction. */
+export interface Outbox {
+  write(trx: Knex.Transaction, events: OutgoingEvent[]): Promise<void>;
+}
+
+/** A payload that does not fit its Avro schema; the message names every failing field. */
+export class EventValidationError extends Error {
+  constructor(readonly type: string, readonly problems: string[]) {
+    super(`event ${type} does not match its Avro schema: ${problems.join('; ')}`);
+  }
+}
+
+/**
+ * The outbox writer. Payloads are checked against their Avro schemas here, in the request path,
+ * without the registry or Kafka: a bad event fails the use case's transaction instead of
+ * blocking the relay later.
+ */
+export function createOutbox(catalogue: EventCatalogue): Outbox {
+  return {
+    async write(trx, events) {
+      if (events.length === 0) return;
+      const rows = events.map((event) => {
+        const definition = definitionOf(catalogue, event.type);
+        const problems = avroProblems(avroType(definition.schema), event.payload);
+        if (problems.length > 0) throw new EventValidationError(event.type, problems);
+        const { eventId, correlationId } = event.payload;
+        if (typeof eventId !== 'string' || eventId === '') {
+          throw new EventValidationError(event.type, ['eventId: expected a non-empty string']);
+        }
+        return {
+          event_id: eventId,
+          event_type: event.type,
+          topic: definition.topic,
+          key: event.key,
+          payload: JSON.stringify(event.payload),
+          correlation_id: typeof correlationId === 'string' ? correlationId : null,
+        };
+      });
+      await trx(OUTBOX_TABLE).insert(rows);
+    },
+  };
+}
