@@ -9,8 +9,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as config from './config.mjs';
 
-const { root, dirs, versions, kafka, registry, postgres, services, host } = config;
-const prometheusPort = Number(process.env.TULITY_PROMETHEUS_PORT ?? 9090);
+const { root, dirs, versions, kafka, registry, postgres, services, host, prometheusPort } = config;
 
 class StackError extends Error {
   constructor(message, hint) {
@@ -472,7 +471,7 @@ function adminPassword() {
 
 function serviceEnv(service) {
   const env = { ...config.stackEnv(), PORT: String(service.port), TULITY_SERVICE: service.name };
-  if (service.database) env.DATABASE_URL = config.databaseOf(service.name).url;
+  if (service.database) env.DATABASE_URL = config.databaseOf(service.name, { test: config.useTestDatabases }).url;
   if (service.name === 'accounts') env.TULITY_ADMIN_PASSWORD = adminPassword();
   env.TULITY_SERVICE_URLS = JSON.stringify(
     Object.fromEntries(services.map((s) => [s.name, `http://${host}:${s.port}`])),
@@ -480,32 +479,32 @@ function serviceEnv(service) {
   return env;
 }
 
+/** Everything, in the foreground: infrastructure, then each service; Ctrl-C stops what this started. */
 async function start() {
+  const runnable = services.filter((s) => fs.existsSync(path.join(root, 'services', s.name, 'src', 'main.ts')));
+  // Every service port is checked before anything starts, so a taken port leaves nothing behind.
+  for (const service of runnable) {
+    await requireFreePort(service.port, service.name, 'TULITY_PORT_OFFSET (shifts every service port)');
+  }
   const startedInfra = await up();
   const children = [];
   let stopping = false;
   const stopAll = async (code) => {
     if (stopping) return;
     stopping = true;
-    say('stopping services');
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((child) => new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const timer = setTimeout(() => { child.kill('SIGKILL'); resolve(); }, 10_000);
-      child.once('exit', () => { clearTimeout(timer); resolve(); });
-    })));
-    await down(['prometheus', ...startedInfra.reverse()]);
+    say('stopping');
+    await Promise.all(children.map(stopChild));
+    await down([...startedInfra].reverse());
     process.exit(code);
+  };
+  const fail = (message, part) => {
+    console.error(`[stack] ✗ ${message}: ${lastLogLine(part)} — see ${relative(logPath(part))}`);
+    return stopAll(1);
   };
   process.on('SIGINT', () => stopAll(0));
   process.on('SIGTERM', () => stopAll(0));
 
-  const runnable = services.filter((s) => fs.existsSync(path.join(root, 'services', s.name, 'src', 'main.ts')));
   for (const service of runnable) {
-    await requireFreePort(service.port, service.name, `another port in stack/config.mjs`).catch((error) => {
-      console.error(`[stack] ✗ ${error.message} (${error.hint})`);
-      return stopAll(1);
-    });
     const child = spawn(process.execPath, ['--import', 'tsx', path.join('services', service.name, 'src', 'main.ts')], {
       cwd: root,
       env: { ...process.env, ...serviceEnv(service) },
@@ -515,29 +514,34 @@ async function start() {
     child.stdout.pipe(log);
     child.stderr.pipe(log);
     child.once('exit', (code, signal) => {
-      if (!stopping) {
-        console.error(`[stack] ✗ ${service.name} exited (${signal ?? code}): ${lastLogLine(service.name)} — see ${relative(logPath(service.name))}`);
-        stopAll(1);
-      }
+      if (!stopping) fail(`${service.name} exited (${signal ?? code})`, service.name);
     });
     children.push(child);
   }
-  for (const service of runnable) {
-    const child = children[runnable.indexOf(service)];
+  for (const [index, service] of runnable.entries()) {
     const ready = async () => (await fetch(`http://${host}:${service.port}/health/ready`)).ok;
-    const deadline = Date.now() + 60_000;
-    while (!stopping && !(await ready().catch(() => false))) {
-      if (Date.now() > deadline || child.exitCode !== null) {
-        console.error(`[stack] ✗ ${service.name} is not ready: ${lastLogLine(service.name)} — see ${relative(logPath(service.name))}`);
-        return stopAll(1);
-      }
+    const deadline = Date.now() + 90_000;
+    while (!(await ready().catch(() => false))) {
+      if (stopping) return;
+      if (Date.now() > deadline || children[index].exitCode !== null) return fail(`${service.name} is not ready`, service.name);
       await sleep(300);
     }
     say(`${service.name.padEnd(13)} http://${host}:${service.port}  (log ${relative(logPath(service.name))})`);
   }
-  await startPrometheus().catch((error) => say(`prometheus: not started (${error.message})`));
+  if (await startPrometheus().catch((error) => say(`prometheus: not started (${error.message})`))) {
+    startedInfra.push('prometheus');
+  }
   say(`kafka ${kafka.brokers} · registry ${registry.url}`);
   say('everything is up. Ctrl-C stops it.');
+}
+
+function stopChild(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => { child.kill('SIGKILL'); resolve(); }, 10_000);
+    child.once('exit', () => { clearTimeout(timer); resolve(); });
+    child.kill('SIGTERM');
+  });
 }
 
 function ensureObservabilityTools() {
@@ -548,9 +552,13 @@ function ensureObservabilityTools() {
 /** Prometheus scraping every service, when Debian's prometheus is installed (observability/install-tools.sh). */
 async function startPrometheus() {
   const existing = runningPid('prometheus');
-  if (existing) return say(`prometheus: already running (pid ${existing})`);
+  if (existing) {
+    say(`prometheus: already running (pid ${existing})`);
+    return false;
+  }
   if (spawnSync('sh', ['-c', 'command -v prometheus']).status !== 0) {
-    return say('prometheus: not installed, skipped (bash observability/install-tools.sh installs it)');
+    say('prometheus: not installed, skipped (bash observability/install-tools.sh installs it)');
+    return false;
   }
   await requireFreePort(prometheusPort, 'prometheus', 'TULITY_PROMETHEUS_PORT');
   const pid = startDetached('prometheus', 'prometheus', [
@@ -559,7 +567,8 @@ async function startPrometheus() {
     `--web.listen-address=${host}:${prometheusPort}`,
   ]);
   await waitFor('prometheus', pid, async () => (await fetch(`http://${host}:${prometheusPort}/-/ready`)).ok, 60_000);
-  say(`prometheus   http://${host}:${prometheusPort} (alerts: /alerts)`);
+  say(`prometheus    http://${host}:${prometheusPort} (alerts: /alerts)`);
+  return true;
 }
 
 async function test(args) {

@@ -44,6 +44,9 @@ export const postgres = {
   port: Number(env.TULITY_PG_PORT ?? 5432),
 };
 
+// Shifts every HTTP port, so a test can run a second `npm start` beside a developer's.
+const portOffset = Number(env.TULITY_PORT_OFFSET ?? 0);
+
 /** Every process `npm start` runs. `database` is false for the web client, which owns nothing. */
 export const services = [
   { name: 'accounts', port: 8011, database: true },
@@ -51,7 +54,12 @@ export const services = [
   { name: 'products', port: 8013, database: true },
   { name: 'transactions', port: 8014, database: true },
   { name: 'web', port: 8001, database: false },
-];
+].map((service) => ({ ...service, port: service.port + portOffset }));
+
+export const prometheusPort = Number(env.TULITY_PROMETHEUS_PORT ?? 9090) + portOffset;
+
+/** `npm start` against the `_test` databases: how the start-up test keeps developers' data apart. */
+export const useTestDatabases = env.TULITY_USE_TEST_DATABASES === '1';
 
 /** Databases that exist only for tests of shared code (no service owns them). */
 export const sharedTestDatabases = ['adapters'];
