@@ -59,13 +59,13 @@ function requireCommand(command, hint) {
   if (!found) throw new StackError(`${command} is not installed`, hint);
 }
 
-function maven(args) {
+function maven(what, args) {
   requireCommand('mvn', 'install Apache Maven (apt-get install maven)');
   const log = fs.openSync(logPath('maven'), 'a');
   const result = spawnSync('mvn', ['-B', '-q', ...args], { cwd: root, stdio: ['ignore', log, log] });
   fs.closeSync(log);
   if (result.status !== 0) {
-    throw new StackError(`Maven could not resolve ${args.find((a) => a.startsWith('-Dartifact')) ?? 'the Kafka jars'}`, `see ${relative(logPath('maven'))}`);
+    throw new StackError(`Maven could not resolve ${what}`, `see ${relative(logPath('maven'))}`);
   }
 }
 
@@ -78,7 +78,7 @@ function fetchJvmParts() {
   if (!fs.existsSync(path.join(kafkaDir, '.complete'))) {
     say(`kafka ${versions.kafka}: fetching jars through Maven`);
     fs.rmSync(kafkaDir, { recursive: true, force: true });
-    maven([
+    maven('the Kafka jars', [
       '-f', 'stack/pom.xml', 'dependency:copy-dependencies',
       `-Dkafka.version=${versions.kafka}`, '-DincludeScope=runtime', `-DoutputDirectory=${kafkaDir}`,
     ]);
@@ -89,7 +89,7 @@ function fetchJvmParts() {
     say(`apicurio registry ${versions.apicurio}: fetching through Maven`);
     const downloads = path.join(dirs.cache, 'downloads');
     const artifact = `io.apicurio:apicurio-registry-app:${versions.apicurio}:tar.gz:all`;
-    maven(['dependency:copy', `-Dartifact=${artifact}`, `-DoutputDirectory=${downloads}`]);
+    maven(artifact, ['dependency:copy', `-Dartifact=${artifact}`, `-DoutputDirectory=${downloads}`]);
     fs.rmSync(registryDir, { recursive: true, force: true });
     fs.mkdirSync(registryDir, { recursive: true });
     const tarball = path.join(downloads, `apicurio-registry-app-${versions.apicurio}-all.tar.gz`);

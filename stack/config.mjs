@@ -16,7 +16,7 @@ export const dirs = {
 };
 
 export const versions = {
-  kafka: '4.1.1',
+  kafka: env.TULITY_KAFKA_VERSION ?? '4.1.1',
   // 3.0.x runs on Java 17; the later releases on Maven Central want Java 21+.
   apicurio: '3.0.9',
 };

@@ -12,12 +12,19 @@ import * as config from '../config.mjs';
 const cli = path.join(config.root, 'stack', 'cli.mjs');
 
 /** Runs the stack's CLI against a throwaway stack folder that shares the real download cache. */
-function runCli(args: string[], stackDir: string) {
+function runCli(args: string[], stackDir: string, env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [cli, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, TULITY_STACK_DIR: stackDir, TULITY_STACK_CACHE: config.dirs.cache },
+    env: { ...process.env, TULITY_STACK_DIR: stackDir, TULITY_STACK_CACHE: config.dirs.cache, ...env },
     timeout: 120_000,
   });
+}
+
+function assertOneLineError(result: ReturnType<typeof runCli>, pattern: RegExp) {
+  assert.equal(result.status, 1, result.stdout + result.stderr);
+  const errorLines = result.stderr.trim().split('\n');
+  assert.equal(errorLines.length, 1, result.stderr);
+  assert.match(errorLines[0]!, pattern);
 }
 
 const tempStack = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tulity-stack-'));
@@ -43,12 +50,24 @@ describe('stack runner', () => {
 
     const result = runCli(['up'], stackDir);
 
-    assert.equal(result.status, 1);
-    const errorLines = result.stderr.trim().split('\n');
-    assert.equal(errorLines.length, 1, result.stderr);
-    assert.match(errorLines[0]!, new RegExp(`port ${config.kafka.port} for kafka is taken by another process — stop it, or set TULITY_KAFKA_PORT`));
+    assertOneLineError(result, new RegExp(`port ${config.kafka.port} for kafka is taken by another process — stop it, or set TULITY_KAFKA_PORT`));
     assert.equal(fs.existsSync(path.join(stackDir, 'run', 'kafka.pid')), false);
     assert.equal(fs.existsSync(path.join(stackDir, 'run', 'registry.pid')), false);
+  });
+
+  test('an unreachable Postgres stops start-up with a one-line reason and a hint', () => {
+    const result = runCli(['up'], tempStack(), { TULITY_PG_ADMIN_URL: 'postgres://postgres@127.0.0.1:1/postgres' });
+
+    assertOneLineError(result, /PostgreSQL is unreachable at postgres:\/\/127\.0\.0\.1:1\/postgres .* — start it, .* or set TULITY_PG_ADMIN_URL/);
+  });
+
+  test('a Kafka version Maven cannot resolve stops start-up and names the Maven log', () => {
+    const stackDir = tempStack();
+
+    const result = runCli(['fetch'], stackDir, { TULITY_STACK_CACHE: path.join(stackDir, 'cache'), TULITY_KAFKA_VERSION: '0.0.404' });
+
+    assertOneLineError(result, /Maven could not resolve the Kafka jars — see .*maven\.log/);
+    assert.equal(fs.existsSync(path.join(stackDir, 'cache', 'kafka-0.0.404', '.complete')), false);
   });
 
   test("each service's role reaches its own database and no other", async () => {
