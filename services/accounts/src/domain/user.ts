@@ -1,0 +1,65 @@
+export const roles = ['admin', 'manager', 'cashier'] as const;
+export type Role = (typeof roles)[number];
+
+export interface User {
+  id: string;
+  username: string;
+  email: string;
+  fullName: string;
+  role: Role;
+  active: boolean;
+  passwordHash: string;
+  createdAt: Date;
+  updatedAt: Date;
+  /** Soft delete: the row stays for history and keeps its username taken. */
+  deletedAt: Date | null;
+}
+
+/** What other parts of the system may see of a user: never the password hash. */
+export type PublicUser = Omit<User, 'passwordHash'>;
+
+export const usernamePattern = /^[a-z0-9][a-z0-9._-]{2,31}$/;
+export const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export interface NewUser {
+  id: string;
+  username: string;
+  email: string;
+  fullName: string;
+  role: Role;
+  passwordHash: string;
+  now: Date;
+}
+
+/** The edge already validated the input; these guards keep a bug elsewhere from storing a broken user. */
+export function createUser(input: NewUser): User {
+  assertProfile(input);
+  return {
+    id: input.id,
+    username: input.username,
+    email: input.email.toLowerCase(),
+    fullName: input.fullName.trim(),
+    role: input.role,
+    active: true,
+    passwordHash: input.passwordHash,
+    createdAt: input.now,
+    updatedAt: input.now,
+    deletedAt: null,
+  };
+}
+
+export function assertProfile(user: { username: string; email: string; fullName: string; role: Role }): void {
+  if (!usernamePattern.test(user.username)) throw new Error(`invalid username "${user.username}"`);
+  if (!emailPattern.test(user.email)) throw new Error('invalid email');
+  if (user.fullName.trim() === '') throw new Error('empty full name');
+  if (!roles.includes(user.role)) throw new Error(`unknown role "${user.role}"`);
+}
+
+export function toPublicUser({ passwordHash: _hash, ...user }: User): PublicUser {
+  return user;
+}
+
+/** An admin that can still log in; the system must always keep one. */
+export function isActiveAdmin(user: User): boolean {
+  return user.role === 'admin' && user.active && user.deletedAt === null;
+}
