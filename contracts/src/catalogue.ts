@@ -137,3 +137,11 @@ export function readerSchema(type: EventType, service: Service): object {
   if (!schema) throw new Error(`${service} reads ${type} v${consumer.readerVersion}, which contracts/schemas does not keep`);
   return schema;
 }
+
+/**
+ * The events a service consumes, each with the schema that service reads them with, in the
+ * shape the event backbone takes.
+ */
+export function readerCatalogue(service: Service): Readonly<Record<string, EventEntry>> {
+  return Object.fromEntries(consumedBy(service).map((entry) => [entry.type, { ...entry, schema: readerSchema(entry.type, service) }]));
+}

@@ -1,0 +1,81 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import avro from 'avsc';
+import { catalogue, consumedBy, entries, eventsOf, readerCatalogue, readerSchema, topics } from '../src/index';
+import type { PurchaseRecorded, SaleRequested } from '../src/index';
+import { codeOutputs, readmeOutput, stale } from '../scripts/generate';
+
+describe('catalogue', () => {
+  test('names every subject topic-recordname, never a client default', () => {
+    for (const entry of entries) assert.equal(entry.subject, `${entry.topic}-${entry.type}`);
+  });
+
+  test('keys every event by its aggregate id', () => {
+    for (const entry of entries) assert.equal(entry.key, 'aggregateId');
+  });
+
+  test('gives each topic one producer, the service named in the event namespace', () => {
+    for (const entry of entries) {
+      assert.equal(entry.producer, topics[entry.topic as keyof typeof topics].producer);
+      assert.ok(entry.type.startsWith(`tulity.${entry.producer}.`), entry.type);
+    }
+  });
+
+  test('lets every event be read by someone', () => {
+    for (const entry of entries) assert.ok(entry.consumers.length > 0, `${entry.type} has no consumer`);
+  });
+
+  test('has producers write the newest kept version', () => {
+    const purchase = catalogue['tulity.transactions.PurchaseRecorded'];
+    assert.equal(purchase.version, 2);
+    assert.equal(purchase.schema, purchase.history[1]);
+  });
+
+  test('covers the saga on both sides', () => {
+    assert.deepEqual(eventsOf('transactions').map((e) => e.type).sort(), [
+      'tulity.transactions.PurchaseRecorded', 'tulity.transactions.SaleCancelled', 'tulity.transactions.SaleConfirmed',
+      'tulity.transactions.SaleRejected', 'tulity.transactions.SaleRequested',
+    ]);
+    assert.deepEqual(consumedBy('products').map((e) => e.type).sort(), [
+      'tulity.transactions.PurchaseRecorded', 'tulity.transactions.SaleCancelled', 'tulity.transactions.SaleRequested',
+    ]);
+  });
+
+  test('gives each consumer the reader schema it declared', () => {
+    const purchase = catalogue['tulity.transactions.PurchaseRecorded'];
+
+    assert.equal(readerSchema('tulity.transactions.PurchaseRecorded', 'products'), purchase.history[0]);
+    assert.equal(readerSchema('tulity.transactions.PurchaseRecorded', 'notifications'), purchase.history[1]);
+    assert.equal(readerCatalogue('products')['tulity.transactions.PurchaseRecorded']!.schema, purchase.history[0]);
+    assert.throws(() => readerSchema('tulity.transactions.PurchaseRecorded', 'accounts'), /accounts is not a declared consumer/);
+  });
+
+  test('every schema parses and round-trips a value of its generated type', () => {
+    const sale: SaleRequested = {
+      eventId: '0b7e4f5e-5d0c-4a43-9d0c-0e7c1f0f5a11', occurredAt: Date.UTC(2026, 0, 2, 3, 4, 5), correlationId: 'c-1', aggregateId: 'sale-1',
+      cashierId: 'user-1', currency: 'EUR', totalMinor: 2_450,
+      lines: [{ productId: 'p-1', unitLevelId: 'box', quantity: 2, conversionFactor: 12, baseQuantity: 24, unitPriceMinor: 1_225, lineTotalMinor: 2_450 }],
+    };
+    const type = avro.Type.forSchema(catalogue['tulity.transactions.SaleRequested'].schema as avro.Schema);
+
+    // avsc decodes records into class instances; compare their plain data.
+    assert.deepEqual(JSON.parse(JSON.stringify(type.fromBuffer(type.toBuffer(sale)))), sale);
+    for (const entry of entries) assert.doesNotThrow(() => avro.Type.forSchema(entry.schema as avro.Schema), entry.type);
+  });
+
+  test('a v2 producer may leave the new field out and readers get its default', () => {
+    const purchase: Omit<PurchaseRecorded, 'supplierInvoiceNumber'> = {
+      eventId: '5d1b8c44-37a4-4f0e-8a55-0b0c1d2e3f40', occurredAt: 0, correlationId: 'c', aggregateId: 'purchase-1',
+      recordedBy: 'user-1', supplierName: 'Acme', currency: 'EUR', lines: [], totalMinor: 0,
+    };
+    const type = avro.Type.forSchema(catalogue['tulity.transactions.PurchaseRecorded'].schema as avro.Schema);
+
+    assert.equal(type.fromBuffer(type.toBuffer(purchase)).supplierInvoiceNumber, null);
+  });
+});
+
+describe('generated code', () => {
+  test('types, schemas and the README table match the .avsc files', async () => {
+    assert.deepEqual(stale([...codeOutputs(), await readmeOutput()]), []);
+  });
+});

@@ -1,0 +1,133 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { contractProblems } from '../scripts/check';
+import { contractsDir, schemasDir, type RecordSchema } from '../scripts/schema-files';
+
+// Breaking changes are planted in a private copy of the schemas, never in the shared tree.
+let scratch: string;
+
+function copyOfTree(): string {
+  const dir = fs.mkdtempSync(path.join(scratch, 'schemas-'));
+  fs.cpSync(schemasDir, dir, { recursive: true });
+  return dir;
+}
+
+function read(dir: string, topic: string, file: string): RecordSchema {
+  return JSON.parse(fs.readFileSync(path.join(dir, topic, file), 'utf8')) as RecordSchema;
+}
+
+function plant(dir: string, topic: string, file: string, schema: RecordSchema): void {
+  fs.writeFileSync(path.join(dir, topic, file), JSON.stringify(schema, null, 2));
+}
+
+/** PurchaseRecorded v3 made from v2 by `change`. */
+function plantPurchaseV3(change: (fields: RecordSchema['fields']) => RecordSchema['fields']): string {
+  const dir = copyOfTree();
+  const v2 = read(dir, 'transactions.purchase', 'PurchaseRecorded.v2.avsc');
+  plant(dir, 'transactions.purchase', 'PurchaseRecorded.v3.avsc', { ...v2, fields: change(v2.fields) });
+  return dir;
+}
+
+const purchaseSubject = 'transactions.purchase-tulity.transactions.PurchaseRecorded';
+
+before(() => {
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tulity-contracts-'));
+});
+
+after(() => {
+  fs.rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('contract gate', () => {
+  test('passes on the tree', () => {
+    assert.deepEqual(contractProblems(), []);
+  });
+
+  test('passes a new optional field with a default', () => {
+    const dir = plantPurchaseV3((fields) => [...fields, { name: 'note', type: ['null', 'string'], default: null }]);
+
+    assert.deepEqual(contractProblems(dir), []);
+  });
+
+  test('rejects a type change, naming subject, versions and field', () => {
+    const dir = plantPurchaseV3((fields) => fields.map((f) => (f.name === 'totalMinor' ? { ...f, type: 'string' } : f)));
+
+    const problems = contractProblems(dir);
+
+    assert.ok(problems.length > 0);
+    assert.ok(problems.some((p) => p.startsWith(`${purchaseSubject} (BACKWARD_TRANSITIVE): v3 cannot read events written with v1: field "totalMinor"`)), problems.join('\n'));
+    assert.ok(problems.every((p) => p.includes('"totalMinor"')), problems.join('\n'));
+  });
+
+  test('rejects a field added without a default, naming it', () => {
+    const dir = plantPurchaseV3((fields) => [...fields, { name: 'warehouseId', type: 'string' }]);
+
+    const problems = contractProblems(dir);
+
+    assert.ok(problems.some((p) => p.includes('v3 cannot read events written with v2: field "warehouseId" is missing from the writer schema and has no default')), problems.join('\n'));
+  });
+
+  test('rejects a field removed without default on a FULL_TRANSITIVE subject, naming it', () => {
+    const dir = copyOfTree();
+    const v1 = read(dir, 'transactions.sale', 'SaleRequested.v1.avsc');
+    plant(dir, 'transactions.sale', 'SaleRequested.v2.avsc', { ...v1, fields: v1.fields.filter((f) => f.name !== 'cashierId') });
+
+    const problems = contractProblems(dir);
+
+    assert.ok(problems.some((p) => p.startsWith('transactions.sale-tulity.transactions.SaleRequested (FULL_TRANSITIVE): v1 cannot read events written with v2: field "cashierId"')), problems.join('\n'));
+  });
+
+  test('rejects a removal the level allows when a declared reader still needs the field', () => {
+    const dir = plantPurchaseV3((fields) => fields.filter((f) => f.name !== 'supplierName'));
+
+    const problems = contractProblems(dir);
+
+    // BACKWARD_TRANSITIVE lets new readers drop a field; products still decodes with v1.
+    assert.ok(!problems.some((p) => p.includes('(BACKWARD_TRANSITIVE)')), problems.join('\n'));
+    assert.ok(problems.some((p) => p.startsWith(`${purchaseSubject}, reader of products: v1 cannot read events written with v3: field "supplierName"`)), problems.join('\n'));
+  });
+
+  test('rejects a schema without the common header', () => {
+    const dir = copyOfTree();
+    const v1 = read(dir, 'products.stock', 'LowStock.v1.avsc');
+    plant(dir, 'products.stock', 'LowStock.v1.avsc', { ...v1, fields: v1.fields.filter((f) => f.name !== 'correlationId') });
+
+    assert.ok(contractProblems(dir).some((p) => p.startsWith('tulity.products.LowStock v1: field 3 must be correlationId')));
+  });
+
+  test('rejects a schema the catalogue does not know and a gap in the versions', () => {
+    const dir = copyOfTree();
+    const low = read(dir, 'products.stock', 'LowStock.v1.avsc');
+    plant(dir, 'products.stock', 'StockCounted.v1.avsc', { ...low, name: 'StockCounted' });
+
+    assert.ok(contractProblems(dir).includes('tulity.products.StockCounted: has schemas but no entry in contracts/src/catalogue.ts'));
+
+    fs.rmSync(path.join(dir, 'products.stock', 'StockCounted.v1.avsc'));
+    plant(dir, 'products.stock', 'LowStock.v3.avsc', low);
+    assert.throws(() => contractProblems(dir), /tulity\.products\.LowStock: versions must run 1\.\.N, found v3 at position 2/);
+  });
+});
+
+describe('npm run contracts:check', () => {
+  const check = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(contractsDir, 'scripts', 'check.ts'), ...args], { encoding: 'utf8' });
+
+  test('exits 0 on the tree', () => {
+    const result = check();
+
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /check passed/);
+  });
+
+  test('exits 1 on a planted breaking change and names the field', () => {
+    const dir = plantPurchaseV3((fields) => fields.map((f) => (f.name === 'supplierName' ? { ...f, type: 'long' } : f)));
+
+    const result = check('--schemas', dir);
+
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /PurchaseRecorded \(BACKWARD_TRANSITIVE\): v3 cannot read events written with v1: field "supplierName"/);
+  });
+});
