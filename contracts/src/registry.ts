@@ -53,25 +53,37 @@ async function call(url: string, method: string, body?: unknown): Promise<{ stat
 
 const subjectUrl = (registryUrl: string, subject: string) => `${registryUrl}/subjects/${encodeURIComponent(subject)}`;
 
+/** The field path a JSON pointer into `schema` leads to, e.g. `lines[].quantity`; undefined when it does not fit. */
+function pathAt(schema: object, pointer: string): string | undefined {
+  let node: any = schema;
+  let path = '';
+  let previous = '';
+  for (const step of pointer.split('/').slice(1)) {
+    node = Array.isArray(node) ? node[Number(step)] : node?.[step];
+    if (node === undefined) return undefined;
+    if (previous === 'fields' && typeof node.name === 'string') path = path === '' ? node.name : `${path}.${node.name}`;
+    else if (step === 'items') path = `${path}[]`;
+    else if (step === 'values') path = `${path}{}`;
+    previous = step;
+  }
+  return path;
+}
+
 /**
- * Resolves the JSON pointers the registry puts in its reasons (Apicurio says
- * "... at /fields/6/type/items/fields/2/type") into field paths such as `lines[].quantity`.
+ * The fields named by a registry's reason. Apicurio lists its diffs as "<field> at <pointer>"
+ * for a field one side lacks, and "reader type: X not compatible with writer type: Y at
+ * <pointer>" for a changed type; the pointer may point into either schema, so a named field is
+ * taken as named and only its parents are read from the pointer.
  */
 export function fieldsInReason(reason: string, schema: object): string[] {
   const fields = new Set<string>();
-  for (const [pointer] of reason.matchAll(/(?:\/[A-Za-z0-9_]+)+/g)) {
-    let node: any = schema;
-    let path = '';
-    let previous = '';
-    for (const step of pointer.split('/').slice(1)) {
-      node = Array.isArray(node) ? node[Number(step)] : node?.[step];
-      if (node === undefined) break;
-      if (previous === 'fields' && typeof node.name === 'string') path = path === '' ? node.name : `${path}.${node.name}`;
-      else if (step === 'items') path = `${path}[]`;
-      else if (step === 'values') path = `${path}{}`;
-      previous = step;
-    }
-    if (node !== undefined && path !== '') fields.add(path);
+  for (const [, subject, pointer] of reason.matchAll(/([^\s,[\]]+) at ((?:\/[A-Za-z0-9_]+)+)/g)) {
+    const steps = pointer!.split('/');
+    const namesField = /^[A-Za-z_][A-Za-z0-9_]*$/.test(subject!) && steps.at(-2) === 'fields';
+    const path = namesField
+      ? [pathAt(schema, steps.slice(0, -2).join('/')), subject].filter((part) => part !== undefined && part !== '').join('.')
+      : pathAt(schema, pointer!);
+    if (path) fields.add(path);
   }
   return [...fields];
 }
@@ -83,11 +95,13 @@ async function registerVersion(registryUrl: string, entry: SubjectToRegister, in
   if (status === 200 && typeof json?.id === 'number') return json.id;
   const reason = typeof json === 'string' ? json : String(json?.message ?? JSON.stringify(json));
   if (status !== 409 && status !== 422) throw new Error(`${subject} v${index + 1}: schema registry answered ${status}: ${reason}`);
-  // The registry's reason points into the schema; the offline walk against the kept earlier
-  // versions names the fields in words when the pointer alone does not.
+  // The offline walk under the same level names the fields reliably; the registry's pointers
+  // are the fallback when it judged against versions this tree does not keep.
   const offline = pairsFor(entry.compatibility, index + 1)
-    .flatMap((pair) => readIssues(history[pair.reader - 1]!, history[pair.writer - 1]!));
-  const fields = [...new Set([...fieldsInReason(reason, schema), ...offline.map((issue) => issue.field).filter((f) => f !== '')])];
+    .flatMap((pair) => readIssues(history[pair.reader - 1]!, history[pair.writer - 1]!))
+    .map((issue) => issue.field)
+    .filter((field) => field !== '');
+  const fields = [...new Set(offline.length > 0 ? offline : fieldsInReason(reason, schema))];
   throw new RegistrationError(subject, index + 1, reason, fields);
 }
 

@@ -147,7 +147,13 @@ describe('fieldsInReason', () => {
     assert.deepEqual(fieldsInReason(reason, v1), ['lines[].quantity']);
   });
 
+  test('takes a field the reason names as named, even when the pointer is into the other schema', () => {
+    const reason = 'list of diff types: [cashierId at /fields/1, warehouseId at /fields/2/type/items/fields/5]';
+
+    assert.deepEqual(fieldsInReason(reason, v1), ['cashierId', 'lines[].warehouseId']);
+  });
+
   test('ignores pointers that do not fit the schema', () => {
-    assert.deepEqual(fieldsInReason('c at /fields/9', v1), []);
+    assert.deepEqual(fieldsInReason('reader type: STRING not compatible with writer type: LONG at /fields/9/type', v1), []);
   });
 });
