@@ -104,9 +104,9 @@ export class InMemoryStore implements UnitOfWork {
           return true;
         },
         getForUpdate: async (saleId) => s().reservations.get(saleId),
-        markReleased: async (saleId, at) => {
+        setStatus: async (saleId, status, at) => {
           const held = s().reservations.get(saleId);
-          if (held) s().reservations.set(saleId, { ...held, status: 'released', updatedAt: at });
+          if (held) s().reservations.set(saleId, { ...held, status, updatedAt: at });
         },
         hasOpenLines: async (productId) =>
           [...s().reservations.values()].some((r) => r.status === 'reserved' && r.lines.some((l) => l.productId === productId)),

@@ -8,7 +8,7 @@ import { setPrice } from '../src/application/manage-prices';
 import { addUnitLevel } from '../src/application/manage-unit-levels';
 import { createUnit } from '../src/application/manage-units';
 import { receivePurchase } from '../src/application/receive-purchase';
-import { releaseReservation } from '../src/application/release-reservation';
+import { confirmReservation, releaseReservation } from '../src/application/release-reservation';
 import { reserveStock } from '../src/application/reserve-stock';
 import { InMemoryStore, testContext } from './in-memory-tx';
 
@@ -88,6 +88,15 @@ describe('release a reservation', () => {
     assert.deepEqual(await store.run((tx) => releaseReservation(tx, ctx, 'sale-1')), { kind: 'nothing-reserved' });
     assert.equal(stock(), 50);
     assert.equal(store.ledgerSum(productId), 50);
+  });
+
+  test('a confirmed sale keeps its stock taken until it is cancelled', async () => {
+    await store.run((tx) => reserveStock(tx, ctx, sale('sale-1', 1)));
+    assert.equal(await store.run((tx) => confirmReservation(tx, ctx, 'sale-1')), true);
+    assert.equal(await store.run((tx) => confirmReservation(tx, ctx, 'sale-1')), false);
+    assert.equal(stock(), 26);
+    await store.run((tx) => releaseReservation(tx, ctx, 'sale-1'));
+    assert.equal(stock(), 50);
   });
 
   test('a rejected sale releases nothing', async () => {

@@ -33,7 +33,7 @@ export interface ReservationRepository {
   /** Stores the sale's outcome unless it already has one; false means this sale was already handled. */
   insertIfAbsent(reservation: StockReservation): Promise<boolean>;
   getForUpdate(saleId: string): Promise<StockReservation | undefined>;
-  markReleased(saleId: string, at: Date): Promise<void>;
+  setStatus(saleId: string, status: 'confirmed' | 'released', at: Date): Promise<void>;
   hasOpenLines(productId: string): Promise<boolean>;
 }
 

@@ -129,7 +129,8 @@ export function planReservation(
 /** What products remembers about a sale, so a release returns exactly what was taken, once. */
 export interface StockReservation {
   saleId: string;
-  status: 'reserved' | 'rejected' | 'released';
+  /** reserved → confirmed (the sale is final) or released; rejected and released are final. */
+  status: 'reserved' | 'confirmed' | 'rejected' | 'released';
   lines: ReservedLine[];
   createdAt: Date;
   updatedAt: Date;
