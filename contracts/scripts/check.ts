@@ -7,7 +7,7 @@ import { catalogue, type EventEntry } from '../src/catalogue';
 import { describeViolation, historyViolations, readerViolations } from '../src/compatibility';
 import type { EventType } from '../src/generated/types';
 import { codeOutputs, readmeOutput, stale } from './generate';
-import { historiesOf, readSchemaFiles, schemasDir, type RecordSchema } from './schema-files';
+import { fingerprint, historiesOf, readReleased, readSchemaFiles, releaseKey, schemasDir, type RecordSchema } from './schema-files';
 
 const header = [
   { name: 'eventId', type: { type: 'string', logicalType: 'uuid' } },
@@ -24,10 +24,30 @@ function headerProblems(name: string, schema: RecordSchema): string[] {
   });
 }
 
+/**
+ * A version is released once contracts:generate has recorded it: producers may have written it
+ * and the registry may hold it, so it must never change meaning (docs may) nor disappear. A fresh
+ * registry in CI cannot catch an edit in place; this can.
+ */
+function releaseProblems(versions: { key: string; fingerprint: string }[]): string[] {
+  const released = readReleased();
+  const present = new Set(versions.map((version) => version.key));
+  return [
+    ...versions
+      .filter((version) => released[version.key] !== undefined && released[version.key] !== version.fingerprint)
+      .map((version) => `${version.key} was changed after its release: restore it and put the change in a new version`),
+    ...Object.keys(released)
+      .filter((key) => !present.has(key))
+      .map((key) => `${key} was released but its schema file is gone: restore it (old events on the topic still use it)`),
+  ];
+}
+
 /** Everything wrong with the schemas under `dir` against the catalogue; empty when the gate passes. */
 export function contractProblems(dir = schemasDir): string[] {
   const problems: string[] = [];
-  const histories = historiesOf(readSchemaFiles(dir));
+  const files = readSchemaFiles(dir);
+  const histories = historiesOf(files);
+  problems.push(...releaseProblems(files.map((file) => ({ key: releaseKey(file), fingerprint: fingerprint(file.schema) }))));
   for (const [type, files] of histories) {
     const entry = (catalogue as Record<string, EventEntry | undefined>)[type];
     if (!entry) {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
 
 export const contractsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const schemasDir = path.join(contractsDir, 'schemas');
@@ -61,4 +62,32 @@ export function historiesOf(files: SchemaFile[]): Map<string, SchemaFile[]> {
     });
   }
   return byType;
+}
+
+export const releasedPath = path.join(contractsDir, 'released.json');
+
+const withoutDocs = (node: unknown): unknown => {
+  if (Array.isArray(node)) return node.map(withoutDocs);
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(Object.entries(node).filter(([key]) => key !== 'doc').map(([key, value]) => [key, withoutDocs(value)]));
+};
+
+/** Identifies what a version means: everything but its docs, which may be reworded at any time. */
+export function fingerprint(schema: RecordSchema): string {
+  return createHash('sha256').update(JSON.stringify(withoutDocs(schema))).digest('hex');
+}
+
+export const releaseKey = (file: SchemaFile) => `${file.type} v${file.version}`;
+
+/** Fingerprints recorded by `contracts:generate`, by `<type> v<N>`. */
+export function readReleased(): Record<string, string> {
+  return fs.existsSync(releasedPath) ? JSON.parse(fs.readFileSync(releasedPath, 'utf8')) as Record<string, string> : {};
+}
+
+/** The released fingerprints plus those of versions not recorded yet; a recorded one is never rewritten. */
+export function renderReleased(files: SchemaFile[], released: Record<string, string>): string {
+  const merged = { ...released };
+  for (const file of files) merged[releaseKey(file)] ??= fingerprint(file.schema);
+  const sorted = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => a.localeCompare(b)));
+  return `${JSON.stringify(sorted, null, 2)}\n`;
 }

@@ -91,6 +91,29 @@ describe('contract gate', () => {
     assert.ok(problems.some((p) => p.startsWith(`${purchaseSubject}, reader of products: v1 cannot read events written with v3: field "supplierName"`)), problems.join('\n'));
   });
 
+  test('rejects a released version edited in place, which a fresh registry would not notice', () => {
+    const dir = copyOfTree();
+    const v1 = read(dir, 'products.stock', 'LowStock.v1.avsc');
+    plant(dir, 'products.stock', 'LowStock.v1.avsc', { ...v1, fields: v1.fields.map((f) => (f.name === 'thresholdBase' ? { ...f, type: 'int' } : f)) });
+
+    assert.deepEqual(contractProblems(dir), ['tulity.products.LowStock v1 was changed after its release: restore it and put the change in a new version']);
+  });
+
+  test('lets the docs of a released version be reworded', () => {
+    const dir = copyOfTree();
+    const v1 = read(dir, 'products.stock', 'LowStock.v1.avsc');
+    plant(dir, 'products.stock', 'LowStock.v1.avsc', { ...v1, doc: 'Reworded.', fields: v1.fields.map((f) => ({ ...f, doc: `${f.name}, reworded` })) });
+
+    assert.deepEqual(contractProblems(dir), []);
+  });
+
+  test('rejects a released version whose file was removed', () => {
+    const dir = copyOfTree();
+    fs.rmSync(path.join(dir, 'transactions.purchase', 'PurchaseRecorded.v2.avsc'));
+
+    assert.ok(contractProblems(dir).includes('tulity.transactions.PurchaseRecorded v2 was released but its schema file is gone: restore it (old events on the topic still use it)'));
+  });
+
   test('rejects a schema without the common header', () => {
     const dir = copyOfTree();
     const v1 = read(dir, 'products.stock', 'LowStock.v1.avsc');
