@@ -17,8 +17,12 @@ const primitives: Record<string, string> = {
   string: 'string', bytes: 'Buffer',
 };
 
-/** TypeScript declarations for the newest version of every event; named types are shared by short name. */
-export function renderTypes(newest: RecordSchema[]): string {
+/**
+ * TypeScript declarations: the newest version of every event under its record name, and each
+ * older version under `<Name>V<N>` for consumers that still read it. Named types are shared by
+ * short name; an older named type identical to the newest becomes an alias of it.
+ */
+export function renderTypes(histories: RecordSchema[][]): string {
   const declarations = new Map<string, string>();
   const fullNames = new Map<string, string>();
 
@@ -33,45 +37,63 @@ export function renderTypes(newest: RecordSchema[]): string {
 
   const docComment = (doc: unknown, indent: string) => (typeof doc === 'string' ? `${indent}/** ${doc} */\n` : '');
 
-  const typeOf = (schema: unknown, namespace: string): string => {
+  const typeOf = (schema: unknown, namespace: string, suffix: string): string => {
     if (typeof schema === 'string') {
       const primitive = primitives[schema];
       if (primitive) return primitive;
-      return schema.includes('.') ? schema.slice(schema.lastIndexOf('.') + 1) : schema;
+      return `${schema.includes('.') ? schema.slice(schema.lastIndexOf('.') + 1) : schema}${suffix}`;
     }
-    if (Array.isArray(schema)) return schema.map((branch) => typeOf(branch, namespace)).join(' | ');
+    if (Array.isArray(schema)) return schema.map((branch) => typeOf(branch, namespace, suffix)).join(' | ');
     const node = schema as Record<string, any>;
+    const named = (text: (name: string) => string) => {
+      const ns = node.namespace ?? namespace;
+      const name = `${node.name}${suffix}`;
+      let declaration = text(name);
+      if (suffix !== '' && declarations.get(node.name) === declaration.replace(new RegExp(`\\b(\\w+)${suffix}\\b`, 'g'), '$1')) {
+        declaration = `export type ${name} = ${node.name};\n`;
+      }
+      define(`${ns}.${node.name} (${suffix || 'newest'})`, name, declaration);
+      return name;
+    };
     switch (node.type) {
       case 'array': {
-        const items = typeOf(node.items, namespace);
+        const items = typeOf(node.items, namespace, suffix);
         return items.includes('|') ? `(${items})[]` : `${items}[]`;
       }
       case 'map':
-        return `Record<string, ${typeOf(node.values, namespace)}>`;
-      case 'enum': {
-        const ns = node.namespace ?? namespace;
-        define(`${ns}.${node.name}`, node.name, `${docComment(node.doc, '')}export type ${node.name} = ${node.symbols.map((s: string) => `'${s}'`).join(' | ')};\n`);
-        return node.name;
-      }
+        return `Record<string, ${typeOf(node.values, namespace, suffix)}>`;
+      case 'enum':
+        return named((name) => `${docComment(node.doc, '')}export type ${name} = ${node.symbols.map((s: string) => `'${s}'`).join(' | ')};\n`);
       case 'record': {
         const ns = node.namespace ?? namespace;
         const fields = (node.fields as RecordSchema['fields'])
-          .map((field) => `${docComment(field.doc, '  ')}  ${field.name}: ${typeOf(field.type, ns)};\n`)
+          .map((field) => `${docComment(field.doc, '  ')}  ${field.name}: ${typeOf(field.type, ns, suffix)};\n`)
           .join('');
-        define(`${ns}.${node.name}`, node.name, `${docComment(node.doc, '')}export interface ${node.name} {\n${fields}}\n`);
-        return node.name;
+        return named((name) => `${docComment(node.doc, '')}export interface ${name} {\n${fields}}\n`);
       }
       default:
-        return typeOf(node.type, namespace);
+        return typeOf(node.type, namespace, suffix);
     }
   };
 
-  const events = newest.map((schema) => ({ type: `${schema.namespace}.${schema.name}`, name: typeOf(schema, schema.namespace) }));
-  const payloads = events.map((event) => `  '${event.type}': ${event.name};\n`).join('');
+  const typeName = (schema: RecordSchema) => `${schema.namespace}.${schema.name}`;
+  const newest = histories.map((history) => ({ type: typeName(history.at(-1)!), name: typeOf(history.at(-1)!, history.at(-1)!.namespace, '') }));
+  const versions = histories.map((history) => ({
+    type: typeName(history[0]!),
+    names: history.map((schema, index) => (index === history.length - 1 ? schema.name : typeOf(schema, schema.namespace, `V${index + 1}`))),
+  }));
+  const payloads = newest.map((event) => `  '${event.type}': ${event.name};\n`).join('');
+  const byVersion = versions
+    .map((event) => `  '${event.type}': { ${event.names.map((name, index) => `${index + 1}: ${name}`).join('; ')} };\n`)
+    .join('');
   return `${banner}\n${[...declarations.values()].join('\n')}
-/** The payload of every event type, keyed by type (the record's full name). */
+/** The payload producers write for every event type (its newest version), keyed by type (the record's full name). */
 export interface EventPayloads {
 ${payloads}}
+
+/** The payload of every kept version, for consumers that read an older one: \`EventVersions[T][readerVersion]\`. */
+export interface EventVersions {
+${byVersion}}
 
 export type EventType = keyof EventPayloads;
 export type EventPayload = EventPayloads[EventType];
@@ -112,9 +134,8 @@ export interface Output { file: string; content: string }
 export function codeOutputs(): Output[] {
   const files = readSchemaFiles();
   const histories = historiesOf(files);
-  const newest = [...histories.values()].map((history) => history.at(-1)!.schema);
   return [
-    { file: path.join(generatedDir, 'types.ts'), content: renderTypes(newest) },
+    { file: path.join(generatedDir, 'types.ts'), content: renderTypes([...histories.values()].map((history) => history.map((file) => file.schema))) },
     { file: path.join(generatedDir, 'schemas.ts'), content: renderSchemas(histories) },
     { file: releasedPath, content: renderReleased(files, readReleased()) },
   ];

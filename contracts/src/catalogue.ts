@@ -2,7 +2,7 @@
 // version of its schema, and under which compatibility level the subject evolves. The schemas
 // themselves live in contracts/schemas; this file adds what Avro cannot say.
 import { schemaHistories } from './generated/schemas';
-import type { EventType } from './generated/types';
+import type { EventType, EventVersions } from './generated/types';
 
 export type Service = 'accounts' | 'products' | 'transactions' | 'notifications';
 
@@ -69,7 +69,7 @@ interface EventDeclaration {
   compatibility?: CompatibilityLevel;
 }
 
-const declarations: Record<EventType, EventDeclaration> = {
+const declarations = {
   'tulity.accounts.UserRegistered': { topic: 'accounts.user', consumers: { notifications: 1 } },
   'tulity.accounts.UserUpdated': { topic: 'accounts.user', consumers: { notifications: 1 } },
   'tulity.accounts.UserDeleted': { topic: 'accounts.user', consumers: { notifications: 1 } },
@@ -88,10 +88,20 @@ const declarations: Record<EventType, EventDeclaration> = {
   'tulity.transactions.SaleCancelled': { topic: 'transactions.sale', consumers: { products: 1, notifications: 1 } },
   // products has no use for the supplier's invoice number that v2 added, so it keeps reading v1.
   'tulity.transactions.PurchaseRecorded': { topic: 'transactions.purchase', consumers: { products: 1, notifications: 2 } },
-};
+} as const satisfies Record<EventType, EventDeclaration>;
+
+type Declarations = typeof declarations;
+
+/**
+ * The payload type a service decodes an event into: the generated type of the version it
+ * declared as its reader, e.g. `ReaderPayload<'tulity.transactions.PurchaseRecorded', 'products'>`
+ * is `PurchaseRecordedV1`.
+ */
+export type ReaderPayload<T extends EventType, S extends keyof Declarations[T]['consumers'] & Service> =
+  EventVersions[T][Declarations[T]['consumers'][S] & keyof EventVersions[T]];
 
 function entryOf<T extends EventType>(type: T): EventEntry<T> {
-  const declaration = declarations[type];
+  const declaration: EventDeclaration = declarations[type];
   const topic = topics[declaration.topic];
   const history = schemaHistories[type].versions;
   return {

@@ -378,7 +378,29 @@ export interface SaleRequested {
   totalMinor: number;
 }
 
-/** The payload of every event type, keyed by type (the record's full name). */
+export type PurchaseLineV1 = PurchaseLine;
+
+/** Goods were bought; products adds the base quantities to stock. */
+export interface PurchaseRecordedV1 {
+  /** Unique id of this event; consumers deduplicate on it. */
+  eventId: string;
+  /** When the change happened, epoch milliseconds UTC. */
+  occurredAt: number;
+  /** Id shared by every event caused by the same request or saga. */
+  correlationId: string;
+  /** Purchase id; also the Kafka message key. */
+  aggregateId: string;
+  /** User id. */
+  recordedBy: string;
+  supplierName: string;
+  /** ISO 4217 code of every amount in this event, e.g. "EUR". */
+  currency: string;
+  lines: PurchaseLineV1[];
+  /** Sum of the line totals, integer minor units of currency (e.g. cents). */
+  totalMinor: number;
+}
+
+/** The payload producers write for every event type (its newest version), keyed by type (the record's full name). */
 export interface EventPayloads {
   'tulity.accounts.SessionRevoked': SessionRevoked;
   'tulity.accounts.UserDeleted': UserDeleted;
@@ -397,6 +419,27 @@ export interface EventPayloads {
   'tulity.transactions.SaleConfirmed': SaleConfirmed;
   'tulity.transactions.SaleRejected': SaleRejected;
   'tulity.transactions.SaleRequested': SaleRequested;
+}
+
+/** The payload of every kept version, for consumers that read an older one: `EventVersions[T][readerVersion]`. */
+export interface EventVersions {
+  'tulity.accounts.SessionRevoked': { 1: SessionRevoked };
+  'tulity.accounts.UserDeleted': { 1: UserDeleted };
+  'tulity.accounts.UserRegistered': { 1: UserRegistered };
+  'tulity.accounts.UserUpdated': { 1: UserUpdated };
+  'tulity.products.PriceChanged': { 1: PriceChanged };
+  'tulity.products.ProductCreated': { 1: ProductCreated };
+  'tulity.products.ProductDeleted': { 1: ProductDeleted };
+  'tulity.products.ProductUpdated': { 1: ProductUpdated };
+  'tulity.products.StockReservationRejected': { 1: StockReservationRejected };
+  'tulity.products.StockReserved': { 1: StockReserved };
+  'tulity.products.LowStock': { 1: LowStock };
+  'tulity.products.StockChanged': { 1: StockChanged };
+  'tulity.transactions.PurchaseRecorded': { 1: PurchaseRecordedV1; 2: PurchaseRecorded };
+  'tulity.transactions.SaleCancelled': { 1: SaleCancelled };
+  'tulity.transactions.SaleConfirmed': { 1: SaleConfirmed };
+  'tulity.transactions.SaleRejected': { 1: SaleRejected };
+  'tulity.transactions.SaleRequested': { 1: SaleRequested };
 }
 
 export type EventType = keyof EventPayloads;
