@@ -1,9 +1,15 @@
 // `npm run contracts:register`: registers every subject of the catalogue with its compatibility
 // level. Run by the stack's start, so it prints one line and is safe to run again.
 import { entries } from '../src/catalogue';
-import { defaultRegistryUrl, registerSubject } from '../src/registry';
+import { assertReachable, defaultRegistryUrl, registerSubject } from '../src/registry';
 
 const registryUrl = process.env.TULITY_REGISTRY_URL || defaultRegistryUrl;
+try {
+  await assertReachable(registryUrl);
+} catch (error) {
+  console.error(`[contracts] ${(error as Error).message}`);
+  process.exit(1);
+}
 const results = await Promise.allSettled(entries.map((entry) => registerSubject(registryUrl, entry)));
 const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
 if (failures.length > 0) {

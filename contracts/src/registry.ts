@@ -36,11 +36,18 @@ export class RegistrationError extends Error {
 const contentType = 'application/vnd.schemaregistry.v1+json';
 
 async function call(url: string, method: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const response = await fetch(url, {
-    method,
-    headers: { 'content-type': contentType, accept: contentType },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers: { 'content-type': contentType, accept: contentType },
+      signal: AbortSignal.timeout(10_000),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch (error) {
+    const cause = (error as Error).cause;
+    throw new Error(`schema registry unreachable (${method} ${url}): ${cause instanceof Error ? cause.message : (error as Error).message}`);
+  }
   const text = await response.text();
   let json: any = text;
   try {
@@ -120,6 +127,12 @@ export async function registerSubject(registryUrl: string, entry: SubjectToRegis
   }
   const after = await registeredVersions(registryUrl, entry.subject);
   return { subject: entry.subject, ids, added: after.length - before.length };
+}
+
+/** Throws, naming the URL, when the registry does not answer. */
+export async function assertReachable(registryUrl: string): Promise<void> {
+  const { status, json } = await call(`${registryUrl}/config`, 'GET');
+  if (status !== 200) throw new Error(`schema registry at ${registryUrl} answered ${status} to GET /config: ${JSON.stringify(json)}`);
 }
 
 /** Version numbers the registry holds for a subject; empty when it does not know the subject. */
