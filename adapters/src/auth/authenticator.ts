@@ -43,6 +43,8 @@ export interface AuthenticatorOptions {
   jwksUrl?: string;
   /** A fixed key set (tests, or a service that pins its keys). */
   jwks?: JSONWebKeySet;
+  /** Keys read in-process, called on every verification and expected to cache: how accounts verifies its own tokens. */
+  keySet?: () => Promise<JSONWebKeySet>;
   issuer: string;
   revocations: RevocationCheck;
   /** Least time between two JWKS fetches triggered by an unknown `kid`; stops a flood of bogus kids hammering accounts. */
@@ -84,12 +86,27 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 
 function keySet(options: AuthenticatorOptions): JWTVerifyGetKey {
   if (options.jwks) return createLocalJWKSet(options.jwks);
-  if (!options.jwksUrl) throw new Error('createAuthenticator needs jwksUrl or jwks');
+  if (options.keySet) return dynamicKeySet(options.keySet);
+  if (!options.jwksUrl) throw new Error('createAuthenticator needs jwksUrl, jwks or keySet');
   return createRemoteJWKSet(new URL(options.jwksUrl), {
     cooldownDuration: options.refetchCooldownMs ?? 30_000,
     cacheMaxAge: options.cacheMaxAgeMs ?? 10 * 60_000,
     timeoutDuration: 3000,
   });
+}
+
+function dynamicKeySet(load: () => Promise<JSONWebKeySet>): JWTVerifyGetKey {
+  let source: JSONWebKeySet | undefined;
+  let local: JWTVerifyGetKey | undefined;
+  return async (header, token) => {
+    const jwks = await load();
+    // Imported keys are kept until the loader hands out a different set.
+    if (jwks !== source || !local) {
+      source = jwks;
+      local = createLocalJWKSet(jwks);
+    }
+    return local(header, token);
+  };
 }
 
 function toPrincipal(claims: Record<string, unknown>): Principal {

@@ -1,0 +1,121 @@
+import type { Knex } from 'knex';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JSONWebKeySet, type JWK } from 'jose';
+import { accessTokenAlgorithm } from '@tulity/adapters/auth/authenticator';
+
+export interface SigningKeyStore {
+  /** The key new tokens are signed with: the newest one already active. */
+  active(): Promise<{ kid: string; key: CryptoKey }>;
+  /** What `/auth/jwks` serves: the next key, the active one, and older ones whose tokens may still be alive. */
+  publicKeys(): Promise<JSONWebKeySet>;
+  /** Makes the first key, or the next one once the newest is older than `rotateAfterMs`. True when it made one. */
+  rotateIfDue(now?: Date): Promise<boolean>;
+  /** Makes a new key now; `immediately` skips the pre-publication delay (first key, tests, a leaked key). */
+  rotate(options?: { now?: Date; immediately?: boolean }): Promise<string>;
+}
+
+export interface SigningKeyOptions {
+  rotateAfterMs: number;
+  /** How long a key stays published after its successor activated: at least the access-token lifetime. */
+  publishRetiredForMs: number;
+  /** How long this replica reuses what it read. */
+  cacheMs?: number;
+  /**
+   * A new key is published this long before it signs, so every replica (which rereads keys every
+   * `cacheMs`) knows it before any token signed with it reaches them.
+   */
+  activationDelayMs?: number;
+}
+
+interface StoredKey {
+  kid: string;
+  key: CryptoKey;
+  publicJwk: JWK;
+  activatesAt: number;
+}
+
+// Replicas starting or rotating together take this lock, so exactly one new key is made.
+const rotationLock = 80110001;
+
+export function createKnexSigningKeys(db: Knex, options: SigningKeyOptions): SigningKeyStore {
+  const cacheMs = options.cacheMs ?? 30_000;
+  const activationDelayMs = options.activationDelayMs ?? 2 * cacheMs;
+  let cached: { keys: StoredKey[]; loadedAt: number } | undefined;
+
+  async function keys(): Promise<StoredKey[]> {
+    if (cached && Date.now() - cached.loadedAt < cacheMs) return cached.keys;
+    const rows = await db('signing_keys').orderBy('activates_at', 'desc');
+    const loaded = await Promise.all(rows.map(async (row) => ({
+      kid: row.kid as string,
+      key: (await importJWK(row.private_jwk as JWK, accessTokenAlgorithm)) as CryptoKey,
+      publicJwk: row.public_jwk as JWK,
+      activatesAt: (row.activates_at as Date).getTime(),
+    })));
+    cached = { keys: loaded, loadedAt: Date.now() };
+    return loaded;
+  }
+
+  async function create(trx: Knex.Transaction, now: Date, activatesAt: Date): Promise<string> {
+    const { privateKey, publicKey } = await generateKeyPair(accessTokenAlgorithm, { extractable: true });
+    const publicJwk = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint(publicJwk);
+    await trx('signing_keys').insert({
+      kid,
+      algorithm: accessTokenAlgorithm,
+      private_jwk: { ...(await exportJWK(privateKey)), kid, alg: accessTokenAlgorithm },
+      public_jwk: { ...publicJwk, kid, alg: accessTokenAlgorithm, use: 'sig' },
+      created_at: now,
+      activates_at: activatesAt,
+    });
+    await pruneRetired(trx, now);
+    cached = undefined;
+    return kid;
+  }
+
+  // A key whose successor activated longer ago than any token lives can sign nothing still accepted.
+  async function pruneRetired(trx: Knex.Transaction, now: Date) {
+    const horizon = new Date(now.getTime() - options.publishRetiredForMs);
+    const successor = await trx('signing_keys').where('activates_at', '<=', horizon).orderBy('activates_at', 'desc').first();
+    if (successor) await trx('signing_keys').where('activates_at', '<', successor.activates_at).delete();
+  }
+
+  function lock<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    return db.transaction(async (trx) => {
+      await trx.raw('select pg_advisory_xact_lock(?)', [rotationLock]);
+      return work(trx);
+    });
+  }
+
+  return {
+    async active() {
+      const now = Date.now();
+      const current = (await keys()).find((key) => key.activatesAt <= now);
+      if (!current) throw new Error('no active signing key: rotateIfDue() runs at start');
+      return { kid: current.kid, key: current.key };
+    },
+    async publicKeys() {
+      const now = Date.now();
+      const all = await keys();
+      const activeIndex = all.findIndex((key) => key.activatesAt <= now);
+      return {
+        keys: all
+          .filter((_key, index) => index === 0 || index <= activeIndex || all[index - 1]!.activatesAt > now - options.publishRetiredForMs)
+          .map((key) => key.publicJwk),
+      };
+    },
+    rotateIfDue(now = new Date()) {
+      return lock(async (trx) => {
+        const newest = await trx('signing_keys').orderBy('created_at', 'desc').first();
+        if (!newest) {
+          await create(trx, now, now);
+          return true;
+        }
+        if (newest.created_at.getTime() + options.rotateAfterMs > now.getTime()) return false;
+        await create(trx, now, new Date(now.getTime() + activationDelayMs));
+        return true;
+      });
+    },
+    rotate({ now = new Date(), immediately = false } = {}) {
+      return lock((trx) => create(trx, now, immediately ? now : new Date(now.getTime() + activationDelayMs)));
+    },
+  };
+}

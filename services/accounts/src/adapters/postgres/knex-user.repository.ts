@@ -1,0 +1,126 @@
+import type { Knex } from 'knex';
+import type { Insertion, Page, UserQuery, UserRepository, UserSortKey } from '../../application/ports';
+import type { Role, User } from '../../domain/user';
+
+interface UserRow {
+  id: string;
+  username: string;
+  email: string;
+  full_name: string;
+  role: Role;
+  active: boolean;
+  password_hash: string;
+  created_at: Date;
+  updated_at: Date;
+  deleted_at: Date | null;
+}
+
+const toRow = (user: User): UserRow => ({
+  id: user.id,
+  username: user.username,
+  email: user.email,
+  full_name: user.fullName,
+  role: user.role,
+  active: user.active,
+  password_hash: user.passwordHash,
+  created_at: user.createdAt,
+  updated_at: user.updatedAt,
+  deleted_at: user.deletedAt,
+});
+
+const toUser = (row: UserRow): User => ({
+  id: row.id,
+  username: row.username,
+  email: row.email,
+  fullName: row.full_name,
+  role: row.role,
+  active: row.active,
+  passwordHash: row.password_hash,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  deletedAt: row.deleted_at,
+});
+
+const sortColumns: Record<UserSortKey, string> = {
+  username: 'username',
+  email: 'email',
+  fullName: 'full_name',
+  role: 'role',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+};
+
+const takenBy: Record<string, 'username' | 'email'> = {
+  users_username_unique: 'username',
+  users_email_unique: 'email',
+};
+
+export class KnexUserRepository implements UserRepository {
+  constructor(private readonly trx: Knex.Transaction) {}
+
+  private live() {
+    return this.trx<UserRow>('users').whereNull('deleted_at');
+  }
+
+  async get(id: string) {
+    const row = await this.live().where({ id }).first();
+    return row && toUser(row);
+  }
+
+  async getForUpdate(id: string) {
+    const row = await this.live().where({ id }).forUpdate().first();
+    return row && toUser(row);
+  }
+
+  async findByUsername(username: string) {
+    const row = await this.live().where({ username }).first();
+    return row && toUser(row);
+  }
+
+  insert(user: User) {
+    return this.unique((sp) => sp('users').insert(toRow(user)));
+  }
+
+  update(user: User) {
+    const { id: _id, created_at: _created, ...changes } = toRow(user);
+    return this.unique((sp) => sp('users').where({ id: user.id }).update(changes));
+  }
+
+  async countActiveAdmins(exceptId?: string) {
+    const query = this.live().where({ role: 'admin', active: true }).forUpdate().select('id');
+    if (exceptId) query.whereNot({ id: exceptId });
+    return (await query).length;
+  }
+
+  async list(query: UserQuery): Promise<Page<User>> {
+    const filtered = this.live().modify((q) => {
+      if (query.role) q.where({ role: query.role });
+      if (query.active !== undefined) q.where({ active: query.active });
+      if (query.q) {
+        const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        q.where((w) => w.whereILike('username', pattern).orWhereILike('email', pattern).orWhereILike('full_name', pattern));
+      }
+    });
+    const [rows, counted] = await Promise.all([
+      filtered.clone()
+        .orderBy([{ column: sortColumns[query.sort], order: query.descending ? 'desc' : 'asc' }, { column: 'id', order: 'asc' }])
+        .limit(query.pageSize)
+        .offset((query.page - 1) * query.pageSize),
+      filtered.clone().count<{ count: string }[]>({ count: '*' }),
+    ]);
+    return { items: rows.map(toUser), total: Number(counted[0]?.count ?? 0), page: query.page, pageSize: query.pageSize };
+  }
+
+  /** Runs the write in a savepoint, so a unique violation leaves the transaction usable and says which field. */
+  private async unique(write: (sp: Knex.Transaction) => Promise<unknown>): Promise<Insertion> {
+    try {
+      await this.trx.transaction(write);
+      return { ok: true };
+    } catch (error) {
+      const { code, constraint } = error as { code?: string; constraint?: string };
+      const field = code === '23505' && constraint ? takenBy[constraint] : undefined;
+      if (field) return { ok: false, taken: field };
+      throw error;
+    }
+  }
+}
