@@ -55,6 +55,8 @@ export interface ConsumerOptions {
   maxAttempts?: number;
   retryMinMs?: number;
   retryMaxMs?: number;
+  /** How long the broker waits for a silent member before giving its partitions to another. */
+  sessionTimeoutMs?: number;
   /** How often the lag gauge is refreshed from the broker. */
   lagIntervalMs?: number;
   /** Test-only: runs after an event's transaction committed and before its offset is committed. */
@@ -73,7 +75,7 @@ export interface Consumer {
 export async function startConsumer(options: ConsumerOptions): Promise<Consumer> {
   const {
     groupId, db, kafka, catalogue, handlers, fromBeginning = false, maxAttempts = 20,
-    retryMinMs = 200, retryMaxMs = 10_000, lagIntervalMs = 5000,
+    retryMinMs = 200, retryMaxMs = 10_000, lagIntervalMs = 5000, sessionTimeoutMs = 30_000,
   } = options;
   const logger = options.logger.child({ component: 'consumer', groupId });
   const metrics = eventMetrics(options.metrics.registry);
@@ -89,7 +91,9 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   const pause = interruptibleSleep();
   let stopping = false;
 
-  const consumer: KafkaConsumer = kafka.consumer({ groupId, allowAutoTopicCreation: true });
+  const consumer: KafkaConsumer = kafka.consumer({
+    groupId, allowAutoTopicCreation: true, sessionTimeout: sessionTimeoutMs, heartbeatInterval: Math.min(3000, sessionTimeoutMs / 5),
+  });
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
   const admin: Admin = kafka.admin();
 
@@ -240,6 +244,12 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   }
 
   await Promise.all([consumer.connect(), producer.connect(), admin.connect()]);
+  // Subscribing to a topic nobody has written yet fails: create it (and its dead-letter topic)
+  // with the broker's defaults; topics that exist are left as they are.
+  await admin.createTopics({
+    topics: topics.flatMap((topic) => [topic, deadLetterTopic(topic)]).map((topic) => ({ topic })),
+    waitForLeaders: true,
+  });
   await consumer.subscribe({ topics, fromBeginning });
   const joined = new Promise<void>((resolve) => {
     const off = consumer.on(consumer.events.GROUP_JOIN, () => { off(); resolve(); });

@@ -1,0 +1,285 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { assertTestDatabase, createDatabase } from '../postgres/database';
+import { createKafka } from '../kafka/client';
+import { createLogger } from '../logger';
+import { createMetrics } from '../metrics';
+import { createOutbox } from './outbox';
+import { startRelay } from './relay';
+import { PermanentEventError, startConsumer } from './consumer';
+import { replayDeadLetters } from './replay';
+import { deadLetterTopic } from './dead-letters';
+import { encodeWire } from './wire';
+import { INBOX_TABLE, OUTBOX_TABLE } from './tables';
+import {
+  EFFECTS_TABLE, itemPayload, itemRecorded, recordEffect, registerSubject, resetTables,
+  sharedBrokers, sharedRegistryUrl, testDatabaseUrl, unique, waitFor,
+} from '../testing/events';
+import { readTopic } from '../testing/topic-reader';
+import { spawnEventProcess } from '../testing/children';
+
+assertTestDatabase(testDatabaseUrl);
+const db = createDatabase(testDatabaseUrl);
+const kafka = createKafka(sharedBrokers, 'backbone-test');
+const logger = createLogger('backbone-test');
+
+/** A fresh topic, its event type registered, and helpers that count what happened to it. */
+async function scenario(name: string) {
+  const topic = unique(`test.${name}`);
+  const definition = itemRecorded(topic);
+  const catalogue = { [definition.type]: definition };
+  await registerSubject(sharedRegistryUrl, definition.subject, definition.schema);
+  const outbox = createOutbox(catalogue);
+  const write = (key: string, seq: number) => {
+    const payload = itemPayload(key, seq);
+    return { event: { type: definition.type, key, payload }, id: payload.eventId };
+  };
+  /** Commits each event in a transaction of its own; returns the event ids. */
+  const commit = async (events: Array<[key: string, seq: number]>) => {
+    const ids: string[] = [];
+    for (const [key, seq] of events) {
+      const { event, id } = write(key, seq);
+      await db.transaction((trx) => outbox.write(trx, [event]));
+      ids.push(id);
+    }
+    return ids;
+  };
+  const effects = (groupId: string) => db(EFFECTS_TABLE).where({ group_id: groupId }).orderBy('id');
+  return { topic, definition, catalogue, outbox, write, commit, effects };
+}
+
+function consumerOptions(catalogue: Record<string, ReturnType<typeof itemRecorded>>, groupId: string, metrics = createMetrics(groupId)) {
+  const [type] = Object.keys(catalogue);
+  return {
+    groupId, db, kafka, registryUrl: sharedRegistryUrl, catalogue, logger, metrics, fromBeginning: true,
+    retryMinMs: 50, retryMaxMs: 500,
+    handlers: { [type!]: (event: any, trx: any) => recordEffect(groupId, event, trx) },
+  };
+}
+
+const relayOptions = (service: string, catalogue: Record<string, ReturnType<typeof itemRecorded>>) => ({
+  service, db, kafka, registryUrl: sharedRegistryUrl, catalogue, logger, metrics: createMetrics(service),
+  lockRetryMs: 200, retryMaxMs: 1000,
+});
+
+const counter = async (metrics: ReturnType<typeof createMetrics>, name: string) =>
+  ((await metrics.registry.getSingleMetric(name)?.get())?.values ?? []).reduce((sum, v) => sum + v.value, 0);
+
+describe('event backbone against the real Postgres, Kafka and registry', () => {
+  before(async () => {
+    await resetTables(db);
+  });
+  beforeEach(async () => {
+    await db.raw(`truncate ${OUTBOX_TABLE}, ${INBOX_TABLE}, ${EFFECTS_TABLE} restart identity`);
+  });
+  after(async () => {
+    await db.destroy();
+  });
+
+  test('a rolled-back transaction produces no event; committed ones are applied once and decode with an independent client', async () => {
+    const s = await scenario('commit');
+    const groupId = unique('g-commit');
+    const relay = startRelay(relayOptions(unique('svc'), s.catalogue));
+    const consumer = await startConsumer(consumerOptions(s.catalogue, groupId));
+    try {
+      const rolledBack = s.write('k0', 0);
+      await assert.rejects(db.transaction(async (trx) => {
+        await s.outbox.write(trx, [rolledBack.event]);
+        throw new Error('use case failed after writing its event');
+      }), /use case failed/);
+      const sent = await s.commit(Array.from({ length: 30 }, (_, i) => [`k${i % 3}`, i]));
+
+      await waitFor('30 effects', async () => (await s.effects(groupId)).length >= 30);
+      const messages = await readTopic(kafka, s.topic, 30, sharedRegistryUrl);
+
+      const applied = (await s.effects(groupId)).map((row) => row.event_id);
+      assert.deepEqual([...applied].sort(), [...sent].sort());
+      const onTopic = messages.map((m) => m.decoded.eventId);
+      assert.deepEqual([...onTopic].sort(), [...sent].sort());
+      assert.ok(!onTopic.includes(rolledBack.id) && !applied.includes(rolledBack.id));
+      assert.equal((await db(OUTBOX_TABLE).where({ event_id: rolledBack.id })).length, 0);
+      assert.ok(messages.every((m) => m.message.value![0] === 0), 'Confluent wire format: magic byte 0');
+    } finally {
+      await consumer.stop();
+      await relay.stop();
+    }
+  });
+
+  test('a transaction that commits after later ids were published is still published', async () => {
+    const s = await scenario('late');
+    const groupId = unique('g-late');
+    const relay = startRelay(relayOptions(unique('svc'), s.catalogue));
+    const consumer = await startConsumer(consumerOptions(s.catalogue, groupId));
+    try {
+      const slow = await db.transaction();
+      const late = s.write('late', 1);
+      await s.outbox.write(slow, [late.event]);
+      const early = await s.commit([['a', 1], ['b', 1], ['c', 1]]);
+      await waitFor('the later ids published', async () =>
+        (await db(OUTBOX_TABLE).whereIn('event_id', early).whereNotNull('published_at')).length === 3);
+      await slow.commit();
+
+      await waitFor('the late event applied', async () => (await s.effects(groupId)).length >= 4);
+      const applied = (await s.effects(groupId)).map((row) => row.event_id);
+      assert.deepEqual([...applied].sort(), [...early, late.id].sort());
+      const [lateOutbox] = await db(OUTBOX_TABLE).where({ event_id: late.id });
+      assert.ok(Number(lateOutbox.id) < Number((await db(OUTBOX_TABLE).whereIn('event_id', early).max('id as id'))[0]!.id),
+        'the late transaction holds a lower id than rows published before it');
+    } finally {
+      await consumer.stop();
+      await relay.stop();
+    }
+  });
+
+  test('a relay SIGKILLed between produce and mark-published loses nothing; the inbox skips the re-sent duplicates', async () => {
+    const s = await scenario('relaykill');
+    const groupId = unique('g-relaykill');
+    const service = unique('svc');
+    const base = { role: 'relay' as const, name: service, databaseUrl: testDatabaseUrl, brokers: sharedBrokers, registryUrl: sharedRegistryUrl, catalogue: s.catalogue };
+    const sent = await s.commit(Array.from({ length: 40 }, (_, i) => [`k${i % 4}`, i]));
+
+    const doomed = spawnEventProcess({ ...base, killAfter: 1 });
+    assert.equal(await doomed.exited, 'SIGKILL');
+    const unpublished = await db(OUTBOX_TABLE).whereNull('published_at').count<{ count: string }[]>('* as count');
+    assert.equal(Number(unpublished[0]!.count), 40, 'the killed relay marked nothing');
+    const produced = await readTopic(kafka, s.topic, 1);
+    assert.ok(produced.length >= 1, 'the killed relay had produced before dying');
+
+    const metrics = createMetrics(groupId);
+    const consumer = await startConsumer(consumerOptions(s.catalogue, groupId, metrics));
+    const survivor = spawnEventProcess(base);
+    try {
+      await waitFor('every event published', async () =>
+        Number((await db(OUTBOX_TABLE).whereNull('published_at').count<{ count: string }[]>('* as count'))[0]!.count) === 0);
+      const onTopic = await readTopic(kafka, s.topic, 40 + produced.length);
+      await waitFor('every message handled', async () =>
+        (await counter(metrics, 'consumer_processed_total')) + (await counter(metrics, 'consumer_duplicates_total')) >= onTopic.length);
+
+      const applied = (await s.effects(groupId)).map((row) => row.event_id);
+      assert.equal(applied.length, 40, 'each event applied exactly once');
+      assert.deepEqual([...applied].sort(), [...sent].sort());
+      assert.ok(await counter(metrics, 'consumer_duplicates_total') >= 1, 'the re-sent events were seen and skipped');
+    } finally {
+      await survivor.stop();
+      await consumer.stop();
+    }
+  });
+
+  test('a consumer SIGKILLed after its database commit and before its offset commit applies nothing twice', async () => {
+    const s = await scenario('consumerkill');
+    const groupId = unique('g-consumerkill');
+    const base = { role: 'consumer' as const, name: groupId, databaseUrl: testDatabaseUrl, brokers: sharedBrokers, registryUrl: sharedRegistryUrl, catalogue: s.catalogue };
+    const relay = startRelay(relayOptions(unique('svc'), s.catalogue));
+    try {
+      const sent = await s.commit(Array.from({ length: 30 }, (_, i) => ['one-key', i]));
+      await readTopic(kafka, s.topic, 30);
+
+      const doomed = spawnEventProcess({ ...base, killAfter: 5 });
+      assert.equal(await doomed.exited, 'SIGKILL');
+      assert.equal((await s.effects(groupId)).length, 5, 'five effects committed before the kill');
+
+      const survivor = spawnEventProcess(base);
+      try {
+        await waitFor('30 effects', async () => (await s.effects(groupId)).length >= 30);
+        await survivor.reached('ready');
+      } finally {
+        await survivor.stop();
+      }
+      const applied = (await s.effects(groupId)).map((row) => row.event_id);
+      assert.equal(applied.length, 30, 'no effect applied twice');
+      assert.deepEqual(applied, sent, 'applied in the order written (one key, one partition)');
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  test('per-key order holds across a relay failover', async () => {
+    const s = await scenario('failover');
+    const groupId = unique('g-failover');
+    const service = unique('svc');
+    const base = { role: 'relay' as const, name: service, databaseUrl: testDatabaseUrl, brokers: sharedBrokers, registryUrl: sharedRegistryUrl, catalogue: s.catalogue };
+    const consumer = await startConsumer(consumerOptions(s.catalogue, groupId));
+    const first = spawnEventProcess(base);
+    await first.reached('active');
+    const standby = spawnEventProcess(base);
+    const keys = ['k1', 'k2', 'k3', 'k4', 'k5'];
+    const rounds = 40;
+    try {
+      for (let seq = 0; seq < rounds; seq++) {
+        await s.commit(keys.map((key) => [key, seq]));
+        if (seq === rounds / 2) {
+          await waitFor('some events published by the first relay', async () =>
+            Number((await db(OUTBOX_TABLE).whereNotNull('published_at').count<{ count: string }[]>('* as count'))[0]!.count) > 0);
+          first.child.kill('SIGKILL');
+          await first.exited;
+        }
+      }
+      await standby.reached('active');
+      await waitFor('every event applied', async () => (await s.effects(groupId)).length >= keys.length * rounds);
+
+      const rows = await s.effects(groupId);
+      assert.equal(rows.length, keys.length * rounds, 'no event lost or applied twice');
+      for (const key of keys) {
+        const seqs = rows.filter((row) => row.key === key).map((row) => row.seq);
+        assert.deepEqual(seqs, Array.from({ length: rounds }, (_, i) => i), `events of ${key} applied in order`);
+      }
+    } finally {
+      first.child.kill('SIGKILL');
+      await standby.stop();
+      await consumer.stop();
+    }
+  });
+
+  test('a poison message goes to the DLQ with its reason while the messages after it are applied; replay applies it after the fix', async () => {
+    const s = await scenario('poison');
+    const groupId = unique('g-poison');
+    let fixed = false;
+    const metrics = createMetrics(groupId);
+    const consumer = await startConsumer({
+      ...consumerOptions(s.catalogue, groupId, metrics),
+      handlers: {
+        [s.definition.type]: async (event, trx) => {
+          if (event.payload.seq === 2 && !fixed) throw new PermanentEventError('seq 2 is refused until the fix');
+          await recordEffect(groupId, event, trx);
+        },
+      },
+    });
+    const relay = startRelay(relayOptions(unique('svc'), s.catalogue));
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      const [e1] = await s.commit([['poisoned', 1]]);
+      await waitFor('e1 applied', async () => (await s.effects(groupId)).length === 1);
+      await producer.send({ topic: s.topic, acks: -1, messages: [
+        { key: 'poisoned', value: Buffer.from('not avro at all') },
+        { key: 'poisoned', value: encodeWire(2 ** 31 - 7, Buffer.from([2, 0])) },
+      ] });
+      const [e2, e3] = await s.commit([['poisoned', 2], ['poisoned', 3]]);
+
+      await waitFor('e3 applied', async () => (await s.effects(groupId)).some((row) => row.event_id === e3));
+      const letters = await readTopic(kafka, deadLetterTopic(s.topic), 3);
+      const reasons = letters.map((l) => l.message.headers?.['dlq-reason']?.toString());
+      assert.deepEqual(reasons, ['undecodable', 'unknown-schema', 'rejected']);
+      for (const { message } of letters) {
+        assert.equal(message.headers?.['dlq-topic']?.toString(), s.topic);
+        assert.match(message.headers?.['dlq-offset']?.toString() ?? '', /^\d+$/);
+        assert.ok(!Number.isNaN(Date.parse(message.headers?.['dlq-at']?.toString() ?? '')));
+        assert.equal(message.key?.toString(), 'poisoned');
+      }
+      assert.equal(letters[0]!.message.value?.toString(), 'not avro at all', 'the original bytes are kept');
+      assert.deepEqual((await s.effects(groupId)).map((row) => row.event_id), [e1, e3]);
+      assert.equal(await counter(metrics, 'consumer_dead_lettered_total'), 3);
+
+      fixed = true;
+      const { replayed } = await replayDeadLetters({ kafka, deadLetterTopic: deadLetterTopic(s.topic), logger });
+      assert.equal(replayed, 3);
+      await waitFor('e2 applied after replay', async () => (await s.effects(groupId)).some((row) => row.event_id === e2));
+      await waitFor('the still-poisonous letters dead-lettered again', async () => (await counter(metrics, 'consumer_dead_lettered_total')) === 5);
+      assert.deepEqual((await s.effects(groupId)).map((row) => row.event_id), [e1, e3, e2]);
+    } finally {
+      await producer.disconnect();
+      await relay.stop();
+      await consumer.stop();
+    }
+  });
+});
