@@ -17,6 +17,7 @@ import { createLogger, type Logger } from '@tulity/adapters/logger';
 import { createMetrics, type Metrics } from '@tulity/adapters/metrics';
 import { createDatabase, migrateLatest, type Knex } from '@tulity/adapters/postgres/database';
 import { buildRouter, openApiDocument } from './adapters/http/routes';
+import { startPriceAnnouncer } from './adapters/price-announcer';
 import { productRoutes } from './adapters/http/products.routes';
 import { consumerCatalogue, eventHandlers } from './adapters/kafka/event-handlers';
 import { eventRecorder } from './adapters/postgres/knex-event-recorder';
@@ -114,7 +115,8 @@ async function main() {
   }
   if (roles.has('relay')) {
     const relay = startRelay({ service, db, kafka, registryUrl: settings.registryUrl, catalogue, logger, metrics });
-    closers.push(() => relay.stop());
+    const announcer = startPriceAnnouncer(new KnexUnitOfWork(db, recordEvents()), logger);
+    closers.push(() => announcer.stop(), () => relay.stop());
   }
   onShutdown(logger, [...closers, () => db.destroy()]);
 }

@@ -1,6 +1,10 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import type { Knex } from '@tulity/adapters/postgres/database';
+import { announceDuePrices } from '../src/application/manage-prices';
+import { KnexUnitOfWork } from '../src/adapters/postgres/knex-tx';
+import { recordEvents } from '../src/main';
 import { buildCatalogue, emptyTables, startApi, testDatabase, type Api } from './harness';
 
 let db: Knex;
@@ -52,7 +56,7 @@ describe('an admin builds a product', () => {
     assert.deepEqual([changed.payload.previousPriceMinor, changed.payload.priceMinor], [150, 175]);
   });
 
-  test('a scheduled price can change until it takes effect; an effective one cannot', async () => {
+  test('a scheduled price can change until it takes effect, and is announced when it does; an effective one cannot change', async () => {
     const { product, pieceLevel, piecePrice } = await buildCatalogue(api);
     const future = await api.request('POST', `/api/v1/products/${product.id}/prices`, { body: { unitLevelId: pieceLevel.id, sellPrice: 199, buyPrice: 95, effectiveFrom: '2099-01-01T00:00:00Z' } });
     const patched = await api.request('PATCH', `/api/v1/products/${product.id}/prices/${future.body.id}`, { body: { sellPrice: 189 } });
@@ -62,6 +66,15 @@ describe('an admin builds a product', () => {
     assert.equal(locked.body.code, 'PRICE.ALREADY_EFFECTIVE');
     const detail = await api.request('GET', `/api/v1/products/${product.id}`);
     assert.equal(detail.body.currentPrices.find((p: any) => p.unitLevelId === pieceLevel.id).sellPrice, 150);
+
+    const announcements = () => db('event_outbox').where({ event_type: 'tulity.products.PriceChanged' }).orderBy('id').select('payload');
+    assert.equal((await announcements()).length, 2);
+    const uow = new KnexUnitOfWork(db, recordEvents());
+    const at2099 = { occurredAt: new Date('2099-01-01T00:00:01Z'), correlationId: randomUUID(), newId: randomUUID };
+    assert.equal(await uow.run((tx) => announceDuePrices(tx, at2099)), 1);
+    assert.equal(await uow.run((tx) => announceDuePrices(tx, at2099)), 0);
+    const last = (await announcements()).at(-1)!.payload;
+    assert.deepEqual([last.previousPriceMinor, last.priceMinor], [150, 189]);
   });
 });
 

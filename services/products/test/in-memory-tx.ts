@@ -6,7 +6,7 @@ import type { EventContext, ProductsEvent } from '../src/domain/events';
 import type { Product } from '../src/domain/product';
 import type { StockLevel, StockMovement, StockReservation } from '../src/domain/stock';
 import type { ProductUnitLevel } from '../src/domain/unit-level';
-import type { ProductUnitPrice } from '../src/domain/unit-price';
+import { currentPrices, isEffective, type ProductUnitPrice } from '../src/domain/unit-price';
 import type { Context, Rows, Tx, UnitOfWork } from '../src/application/ports';
 
 interface State {
@@ -15,6 +15,7 @@ interface State {
   products: Map<string, Product>;
   levels: Map<string, ProductUnitLevel>;
   prices: Map<string, ProductUnitPrice>;
+  announced: Set<string>;
   stock: Map<string, number>;
   movements: StockMovement[];
   reservations: Map<string, StockReservation>;
@@ -23,7 +24,7 @@ interface State {
 }
 
 const emptyState = (): State => ({
-  categories: new Map(), units: new Map(), products: new Map(), levels: new Map(), prices: new Map(),
+  categories: new Map(), units: new Map(), products: new Map(), levels: new Map(), prices: new Map(), announced: new Set(),
   stock: new Map(), movements: [], reservations: new Map(), purchases: new Set(), events: [],
 });
 
@@ -82,7 +83,14 @@ export class InMemoryStore implements UnitOfWork {
           return level ? [[id, level] as const] : [];
         })),
       },
-      prices: rows(() => s().prices),
+      prices: {
+        ...rows(() => s().prices),
+        currentFor: async (unitLevelId, now) => currentPrices([...s().prices.values()], now).find((p) => p.unitLevelId === unitLevelId),
+        claimDue: async (now, limit) => [...s().prices.values()]
+          .filter((p) => !s().announced.has(p.id) && isEffective(p, now))
+          .slice(0, limit),
+        markAnnounced: async (id) => void s().announced.add(id),
+      },
       stock: {
         create: async (productId) => void s().stock.set(productId, 0),
         lock: async (productIds) => new Map(productIds.flatMap((productId) => {

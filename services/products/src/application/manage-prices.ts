@@ -18,18 +18,35 @@ export async function setPrice(tx: Tx, ctx: Context, productId: string, input: P
   const level = await tx.levels.get(input.unitLevelId);
   if (!level || level.productId !== productId) throw invalid('unitLevelId', 'Not a unit level of this product.');
   await tx.prices.insert(price);
-  await tx.events.record([{ type: 'PriceChanged', price, factor: level.factor }], ctx);
+  if (isEffective(price, ctx.occurredAt)) await announce(tx, ctx, price);
   return price;
 }
 
-/** Only a price that has not taken effect yet may change: an effective one is history. */
+/**
+ * Announces the prices that have taken effect since the last call (scheduled ones), once each.
+ * Called periodically; rows another caller has claimed are skipped, so replicas can share it.
+ */
+export async function announceDuePrices(tx: Tx, ctx: Context, limit = 100): Promise<number> {
+  const due = await tx.prices.claimDue(ctx.occurredAt, limit);
+  for (const price of due) await announce(tx, ctx, price);
+  return due.length;
+}
+
+/** PriceChanged only when the price really is the current one: a backdated row is history, not news. */
+async function announce(tx: Tx, ctx: Context, price: ProductUnitPrice): Promise<void> {
+  await tx.prices.markAnnounced(price.id, ctx.occurredAt);
+  if ((await tx.prices.currentFor(price.unitLevelId, ctx.occurredAt))?.id === price.id) {
+    await tx.events.record([{ type: 'PriceChanged', price }], ctx);
+  }
+}
+
+/** Only a price that has not taken effect yet may change: an effective one is history. Moving it to now makes it effective at once. */
 export async function updatePrice(tx: Tx, ctx: Context, productId: string, id: string, changes: Partial<Omit<PriceInput, 'unitLevelId'>>): Promise<ProductUnitPrice> {
   const price = await getScheduled(tx, ctx, productId, id);
   const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
   const updated = newPrice(price.id, { ...price, ...defined }, price.createdAt);
-  const level = await tx.levels.get(updated.unitLevelId);
   await tx.prices.update(updated);
-  await tx.events.record([{ type: 'PriceChanged', price: updated, factor: level?.factor ?? 1 }], ctx);
+  if (isEffective(updated, ctx.occurredAt)) await announce(tx, ctx, updated);
   return updated;
 }
 

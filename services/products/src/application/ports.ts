@@ -21,6 +21,14 @@ export interface UnitLevelRows extends Rows<ProductUnitLevel> {
   findMany(ids: readonly string[]): Promise<Map<string, ProductUnitLevel>>;
 }
 
+export interface PriceRows extends Rows<ProductUnitPrice> {
+  /** The price in force for the unit level at `now`. */
+  currentFor(unitLevelId: string, now: Date): Promise<ProductUnitPrice | undefined>;
+  /** Prices that have taken effect and were not announced yet, locked; rows other callers hold are skipped. */
+  claimDue(now: Date, limit: number): Promise<ProductUnitPrice[]>;
+  markAnnounced(id: string, at: Date): Promise<void>;
+}
+
 export interface StockRepository {
   create(productId: string): Promise<void>;
   /** Locks the stock rows of these products (in a stable order, so lockers never deadlock). */
@@ -53,7 +61,7 @@ export interface Tx {
   units: Rows<ProductUnit>;
   products: Rows<Product>;
   levels: UnitLevelRows;
-  prices: Rows<ProductUnitPrice>;
+  prices: PriceRows;
   stock: StockRepository;
   reservations: ReservationRepository;
   purchases: PurchaseReceipts;

@@ -10,7 +10,8 @@ export type ProductsEvent =
   | { type: 'ProductCreated'; product: Product }
   | { type: 'ProductUpdated'; product: Product }
   | { type: 'ProductDeleted'; product: Product }
-  | { type: 'PriceChanged'; price: ProductUnitPrice; factor: number }
+  /** A price became the current one of its unit level (at once, or when a scheduled one takes effect). */
+  | { type: 'PriceChanged'; price: ProductUnitPrice }
   | { type: 'StockChanged'; productId: string; delta: number; quantity: number; reason: MovementReason; reference: string | null }
   | { type: 'LowStock'; productId: string; quantity: number; threshold: number }
   | { type: 'StockReserved'; saleId: string; lines: ReservedLine[] }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { conflict, type ErrorCode } from '../../domain/errors';
 import type { StockLevel, StockReservation } from '../../domain/stock';
-import type { EventRecorder, Rows, Tx, UnitLevelRows, UnitOfWork } from '../../application/ports';
+import type { EventRecorder, PriceRows, Rows, Tx, UnitLevelRows, UnitOfWork } from '../../application/ports';
 import {
   fromCategory, fromLevel, fromPrice, fromProduct, fromUnit, isUuid,
   toCategory, toLevel, toPrice, toProduct, toUnit,
@@ -53,12 +53,36 @@ export function knexTx(trx: Knex.Transaction, events: (trx: Knex.Transaction) =>
       return new Map(found.map((r) => [r.id as string, toLevel(r)]));
     },
   };
+  const prices: PriceRows = {
+    ...rows(trx, 'product_unit_prices', toPrice, fromPrice),
+    currentFor: async (unitLevelId, now) => {
+      const row = await trx('product_unit_prices')
+        .where({ unit_level_id: unitLevelId })
+        .where('effective_from', '<=', now)
+        .orderBy([{ column: 'effective_from', order: 'desc' }, { column: 'created_at', order: 'desc' }])
+        .first();
+      return row ? toPrice(row) : undefined;
+    },
+    claimDue: async (now, limit) => {
+      const due = await trx('product_unit_prices')
+        .whereNull('announced_at')
+        .where('effective_from', '<=', now)
+        .orderBy('effective_from')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked();
+      return due.map(toPrice);
+    },
+    markAnnounced: async (id, at) => {
+      await trx('product_unit_prices').where({ id }).update({ announced_at: at });
+    },
+  };
   return {
     categories: rows(trx, 'categories', toCategory, fromCategory),
     units: rows(trx, 'units', toUnit, fromUnit),
     products: rows(trx, 'products', toProduct, fromProduct),
     levels,
-    prices: rows(trx, 'product_unit_prices', toPrice, fromPrice),
+    prices,
     stock: {
       create: async (productId) => {
         await trx('product_stock').insert({ product_id: productId, quantity: 0, updated_at: new Date() });
