@@ -244,15 +244,23 @@ async function ensureDatabases() {
   say(`postgres: ready (${allDatabases().length} databases, one role each)`);
 }
 
-async function dropDatabases() {
+async function dropDatabases(which = allDatabases()) {
   const admin = await pgClient(postgres.adminUrl);
   try {
-    for (const { database } of allDatabases()) {
+    for (const { database } of which) {
       await admin.query(`drop database if exists ${quote(database)} with (force)`);
     }
   } finally {
     await admin.end();
   }
+}
+
+/** Every test run starts from empty test databases: nothing left over from an earlier run or branch. */
+async function recreateTestDatabases() {
+  const tests = allDatabases().filter(({ database }) => database.endsWith('_test'));
+  await dropDatabases(tests);
+  await ensureDatabases();
+  say(`postgres: ${tests.length} test databases recreated empty`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -574,6 +582,7 @@ async function startPrometheus() {
 async function test(args) {
   ensureObservabilityTools();
   await up();
+  await recreateTestDatabases();
   const result = spawnSync(process.execPath, [path.join(root, 'stack', 'run-tests.mjs'), ...args], {
     cwd: root, stdio: 'inherit', env: { ...process.env, ...config.stackEnv() },
   });

@@ -54,7 +54,7 @@ export const services = [
   { name: 'products', port: 8013, database: true },
   { name: 'transactions', port: 8014, database: true },
   { name: 'web', port: 8001, database: false },
-].map((service) => ({ ...service, port: service.port + portOffset }));
+].map((service) => ({ ...service, defaultPort: service.port, port: service.port + portOffset }));
 
 export const prometheusPort = Number(env.TULITY_PROMETHEUS_PORT ?? 9090) + portOffset;
 

@@ -13,15 +13,16 @@ const compose = parse(read('docker-compose.yml'), { merge: true }) as {
 };
 
 describe('docker-compose.yml', () => {
-  for (const service of config.services) {
-    test(`runs ${service.name} on port ${service.port} from the project image`, () => {
+  // Compose and Prometheus use the default ports, whatever TULITY_PORT_OFFSET this run has.
+  for (const { defaultPort: port, ...service } of config.services) {
+    test(`runs ${service.name} on port ${port} from the project image`, () => {
       const entry = compose.services[service.name];
       assert.ok(entry, `no compose service named ${service.name}`);
       assert.ok(entry.build, 'built from deploy/Dockerfile');
-      assert.deepEqual(entry.ports, [`${service.port}:${service.port}`]);
+      assert.deepEqual(entry.ports, [`${port}:${port}`]);
       const env = entry.environment ?? {};
       assert.equal(env.TULITY_SERVICE, service.name);
-      assert.equal(String(env.PORT), String(service.port));
+      assert.equal(String(env.PORT), String(port));
       assert.equal(env.HOST, '0.0.0.0', 'a container must listen beyond its loopback');
       assert.equal(env.TULITY_KAFKA_BROKERS, 'kafka:9092');
       assert.ok(fs.existsSync(path.join(config.root, 'services', service.name, 'src', 'main.ts')));
@@ -63,9 +64,9 @@ describe('docker-compose.yml', () => {
     const local = parse(read('observability/prometheus.yml'));
     const inCompose = parse(read('observability/prometheus.compose.yml'));
     const targets = (doc: any): string[] => doc.scrape_configs.flatMap((job: any) => job.static_configs.flatMap((c: any) => c.targets));
-    for (const service of config.services) {
-      assert.ok(targets(local).includes(`127.0.0.1:${service.port}`), `local: ${service.name}`);
-      assert.ok(targets(inCompose).includes(`${service.name}:${service.port}`), `compose: ${service.name}`);
+    for (const { name, defaultPort: port } of config.services) {
+      assert.ok(targets(local).includes(`127.0.0.1:${port}`), `local: ${name}`);
+      assert.ok(targets(inCompose).includes(`${name}:${port}`), `compose: ${name}`);
     }
   });
 

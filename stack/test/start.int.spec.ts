@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import * as config from '../config.mjs';
 
 const offset = 1000;
-const ports = config.services.map((s: { name: string; port: number }) => ({ name: s.name, port: s.port + offset }));
+const ports = config.services.map((s: { name: string; defaultPort: number }) => ({ name: s.name, port: s.defaultPort + offset }));
 
 function portOpen(port: number) {
   return new Promise<boolean>((resolve) => {
