@@ -47,7 +47,10 @@ export interface AuthenticatorOptions {
   keySet?: () => Promise<JSONWebKeySet>;
   issuer: string;
   revocations: RevocationCheck;
-  /** Least time between two JWKS fetches triggered by an unknown `kid`; stops a flood of bogus kids hammering accounts. */
+  /**
+   * Least time between two JWKS fetches triggered by an unknown `kid` (10 s by default); stops a flood
+   * of bogus kids hammering accounts. Accounts publishes a new key well before it signs with it.
+   */
   refetchCooldownMs?: number;
   /** Longest the cached key set is trusted before it is fetched again. */
   cacheMaxAgeMs?: number;
@@ -89,7 +92,7 @@ function keySet(options: AuthenticatorOptions): JWTVerifyGetKey {
   if (options.keySet) return dynamicKeySet(options.keySet);
   if (!options.jwksUrl) throw new Error('createAuthenticator needs jwksUrl, jwks or keySet');
   return createRemoteJWKSet(new URL(options.jwksUrl), {
-    cooldownDuration: options.refetchCooldownMs ?? 30_000,
+    cooldownDuration: options.refetchCooldownMs ?? 10_000,
     cacheMaxAge: options.cacheMaxAgeMs ?? 10 * 60_000,
     timeoutDuration: 3000,
   });

@@ -61,7 +61,7 @@ export function buildRouter(routes: Route[], authenticator: Authenticator): Rout
     const guards = r.access === 'public' ? [] : [authenticated, ...(r.access === 'any-role' ? [] : [requireRole(...r.access)])];
     router[r.method](r.path, ...guards, async (ctx) => {
       // An absent body is checked like an empty object, so it is answered field by field too.
-      const body = r.body ? parseInput(r.body, ctx.state.body ?? {}) : undefined;
+      const body = r.body ? parseInput(r.body, ctx.state.body === undefined ? {} : ctx.state.body) : undefined;
       const query = r.query ? parseInput(r.query, ctx.query, 'query') : undefined;
       const result = await r.handle({ body, query, ctx });
       ctx.status = r.status ?? 200;
