@@ -110,6 +110,14 @@ after(async () => {
   await producer.disconnect();
   await api.close();
   await db.destroy();
+  // This run's topics and subjects are of no use to anyone after it.
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: (await admin.listTopics()).filter((topic) => topic.startsWith(`${prefix}.`)) });
+  await admin.disconnect();
+  for (const { subject } of [...Object.values(incoming), ...Object.values(outgoing)]) {
+    await fetch(`${registryUrl}/subjects/${encodeURIComponent(subject)}`, { method: 'DELETE' }).catch(() => undefined);
+  }
 });
 
 describe('the sale saga and purchases through Kafka', () => {
