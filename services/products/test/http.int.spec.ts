@@ -5,6 +5,7 @@ import type { Knex } from '@tulity/adapters/postgres/database';
 import { announceDuePrices } from '../src/application/manage-prices';
 import { KnexUnitOfWork } from '../src/adapters/postgres/knex-tx';
 import { recordEvents } from '../src/main';
+import * as schemas from '../src/adapters/http/schemas';
 import { buildCatalogue, emptyTables, startApi, testDatabase, type Api } from './harness';
 
 let db: Knex;
@@ -33,6 +34,10 @@ describe('an admin builds a product', () => {
     assert.deepEqual(detail.body.unitLevels.map((l: any) => [l.unitName, l.factor, l.isBase]), [['piece COLA-033', 1, true], ['box COLA-033', 24, false]]);
     assert.deepEqual(detail.body.currentPrices.map((p: any) => p.sellPrice).sort(), [150, 3200]);
     assert.deepEqual(detail.body.stock, { ...detail.body.stock, quantity: 0, reserved: 0, lowStockThreshold: 10, low: true });
+    // What the OpenAPI document promises is what is sent.
+    assert.deepEqual(schemas.productDetail.safeParse(detail.body).error, undefined);
+    const list = await api.request('GET', '/api/v1/products/' + built.product.id + '/prices');
+    assert.deepEqual(schemas.pageOf(schemas.priceBody).safeParse(list.body).error, undefined);
 
     const outbox = await db('event_outbox').orderBy('id').select('event_type', 'topic', 'key', 'payload');
     assert.deepEqual(outbox.map((r) => r.event_type), [
@@ -247,5 +252,6 @@ describe('lists', () => {
     assert.ok(doc.paths['/api/v1/products/{id}/stock-movements'].get);
     assert.deepEqual(doc.paths['/api/v1/products/{id}/unit-levels'].post.requestBody.content['application/json'].schema.required, ['unitId', 'factor']);
     assert.ok(doc.paths['/api/v1/products'].get.parameters.some((p: any) => p.name === 'lowStock'));
+    assert.ok(doc.paths['/api/v1/products/{id}'].get.responses['200'].content['application/json'].schema.properties.stock);
   });
 });

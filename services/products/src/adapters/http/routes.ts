@@ -23,6 +23,8 @@ export interface Route<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.
   query?: Q;
   /** 201 for creations, 204 for deletions; 200 otherwise. */
   status?: number;
+  /** The response body's shape, documented in OpenAPI. */
+  response?: z.ZodType;
   handle(input: { params: Record<string, string>; body: z.infer<B>; query: z.infer<Q>; ctx: Ctx }): Promise<unknown>;
 }
 
@@ -75,7 +77,10 @@ export function openApiDocument(routes: Route[]): object {
       parameters: [...params, ...query],
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(r.body, { io: 'input' }) } } } } : {}),
       responses: {
-        [status]: { description: status === '204' ? 'Done' : 'OK', ...(status === '204' ? {} : { content: { 'application/json': {} } }) },
+        [status]: {
+          description: status === '204' ? 'Done' : 'OK',
+          ...(r.response ? { content: { 'application/json': { schema: z.toJSONSchema(r.response, { io: 'output' }) } } } : {}),
+        },
         400: problem, 401: problem, 403: problem, 404: problem, 409: problem,
       },
     };

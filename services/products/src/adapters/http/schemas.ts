@@ -57,3 +57,28 @@ export const movementListQuery = z.strictObject({
   ...page,
   reason: z.enum(['purchase', 'sale_reservation', 'reservation_release', 'manual_adjustment']).optional(),
 });
+
+// Response shapes, for the OpenAPI document only.
+const timestamp = z.iso.datetime();
+const uuid = z.string().uuid();
+export const categoryBody = z.object({ id: uuid, name: z.string(), description: z.string().nullable(), createdAt: timestamp, updatedAt: timestamp });
+export const unitBody = z.object({ id: uuid, name: z.string(), abbreviation: z.string(), createdAt: timestamp, updatedAt: timestamp });
+export const productBody = z.object({
+  id: uuid, sku: z.string(), barcode: z.string().nullable(), name: z.string(), description: z.string().nullable(),
+  categoryId: uuid, baseUnitId: uuid, lowStockThreshold: z.number().int(), active: z.boolean(), createdAt: timestamp, updatedAt: timestamp,
+});
+export const unitLevelBody = z.object({ id: uuid, productId: uuid, unitId: uuid, factor: z.number().int(), isBase: z.boolean(), createdAt: timestamp });
+export const unitLevelView = unitLevelBody.extend({ unitName: z.string(), unitAbbreviation: z.string() });
+export const priceBody = z.object({
+  id: uuid, productId: uuid, unitLevelId: uuid, sellPrice: z.number().int(), buyPrice: z.number().int(), currency: z.string(), effectiveFrom: timestamp, createdAt: timestamp,
+});
+export const stockBody = z.object({
+  productId: uuid, quantity: z.number().int().describe('On hand, base units, reservations taken off.'), reserved: z.number().int().describe('Held by sales not yet confirmed.'),
+  lowStockThreshold: z.number().int(), low: z.boolean(), updatedAt: timestamp,
+});
+export const productDetail = productBody.extend({ stock: stockBody, unitLevels: z.array(unitLevelView), currentPrices: z.array(priceBody) });
+export const movementBody = z.object({
+  id: z.number().int(), productId: uuid, delta: z.number().int(), balanceAfter: z.number().int(),
+  reason: z.enum(['purchase', 'sale_reservation', 'reservation_release', 'manual_adjustment']), reference: z.string().nullable(), note: z.string().nullable(), occurredAt: timestamp,
+});
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
