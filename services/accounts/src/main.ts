@@ -3,6 +3,7 @@ import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type Router from '@koa/router';
+import { Counter } from 'prom-client';
 import { catalogue } from '@tulity/contracts';
 import { createAuthenticator } from '@tulity/adapters/auth/authenticator';
 import { createRevocationCheck, pruneRevocations, revocationHandlers } from '@tulity/adapters/auth/revocation';
@@ -32,6 +33,7 @@ import { refreshTokenCodec } from './adapters/crypto/refresh-token-codec';
 import { accountsRoutes, type AccountsUseCases } from './adapters/http/accounts.routes';
 import { buildRouter, openApiDocument } from './adapters/http/routes';
 import { createKnexLoginThrottle, pruneLoginFailures } from './adapters/postgres/knex-login-throttle';
+import { pruneEndedSessions } from './adapters/postgres/knex-session.repository';
 import { createKnexSigningKeys, type SigningKeyStore } from './adapters/postgres/knex-signing-keys';
 import { createKnexUnitOfWork } from './adapters/postgres/knex-unit-of-work';
 
@@ -108,7 +110,14 @@ export function buildApp(deps: Deps) {
   const { db, kafka, logger, metrics, keys } = deps;
   // Accounts writes its own revocations in the transaction that causes them, so it need not cache "not revoked".
   const authenticator = createAuthenticator({ keySet: () => keys.publicKeys(), issuer, revocations: createRevocationCheck(db, { notRevokedCacheMs: 0 }) });
-  const routes = accountsRoutes(buildUseCases(deps), keys);
+  const useCases = buildUseCases(deps);
+  const logins = new Counter({ name: 'accounts_logins_total', help: 'Login attempts by outcome.', labelNames: ['outcome'] as const, registers: [metrics.registry] });
+  const login: AccountsUseCases['login'] = async (command) => {
+    const result = await useCases.login(command);
+    logins.inc({ outcome: result.ok ? 'success' : result.failure.kind === 'throttled' ? 'throttled' : 'refused' });
+    return result;
+  };
+  const routes = accountsRoutes({ ...useCases, login }, keys);
   const app = createHttpApp({
     service,
     logger,
@@ -188,6 +197,7 @@ async function main() {
         keys.rotateIfDue(now),
         pruneRevocations(db),
         pruneLoginFailures(db, new Date(now.getTime() - day)),
+        pruneEndedSessions(db, new Date(now.getTime() - day)),
       ]).catch((error: unknown) => logger.error({ err: error }, 'maintenance failed'));
     }, 10 * minute);
     maintenance.unref();

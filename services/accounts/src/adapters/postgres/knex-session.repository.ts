@@ -92,3 +92,12 @@ export class KnexSessionRepository implements SessionRepository {
     await this.trx('refresh_tokens').where({ id }).update({ used_at: at });
   }
 }
+
+/** Deletes sessions that ended before `before`, with their refresh tokens: nothing in them can be used or detected as reuse any more. */
+export async function pruneEndedSessions(db: Knex, before: Date): Promise<number> {
+  return db.transaction(async (trx) => {
+    const ended = trx('sessions').select('id').where('expires_at', '<', before);
+    await trx('refresh_tokens').whereIn('session_id', ended).delete();
+    return (await trx('sessions').where('expires_at', '<', before).delete()) as number;
+  });
+}

@@ -24,6 +24,8 @@ export interface SigningKeyOptions {
    * `cacheMs`) knows it before any token signed with it reaches them.
    */
   activationDelayMs?: number;
+  /** Epoch milliseconds; tests move it. */
+  clock?: () => number;
 }
 
 interface StoredKey {
@@ -39,10 +41,11 @@ const rotationLock = 80110001;
 export function createKnexSigningKeys(db: Knex, options: SigningKeyOptions): SigningKeyStore {
   const cacheMs = options.cacheMs ?? 30_000;
   const activationDelayMs = options.activationDelayMs ?? 2 * cacheMs;
+  const clock = options.clock ?? Date.now;
   let cached: { keys: StoredKey[]; loadedAt: number } | undefined;
 
   async function keys(): Promise<StoredKey[]> {
-    if (cached && Date.now() - cached.loadedAt < cacheMs) return cached.keys;
+    if (cached && clock() - cached.loadedAt < cacheMs) return cached.keys;
     const rows = await db('signing_keys').orderBy('activates_at', 'desc');
     const loaded = await Promise.all(rows.map(async (row) => ({
       kid: row.kid as string,
@@ -50,7 +53,7 @@ export function createKnexSigningKeys(db: Knex, options: SigningKeyOptions): Sig
       publicJwk: row.public_jwk as JWK,
       activatesAt: (row.activates_at as Date).getTime(),
     })));
-    cached = { keys: loaded, loadedAt: Date.now() };
+    cached = { keys: loaded, loadedAt: clock() };
     return loaded;
   }
 
@@ -87,13 +90,13 @@ export function createKnexSigningKeys(db: Knex, options: SigningKeyOptions): Sig
 
   return {
     async active() {
-      const now = Date.now();
+      const now = clock();
       const current = (await keys()).find((key) => key.activatesAt <= now);
       if (!current) throw new Error('no active signing key: rotateIfDue() runs at start');
       return { kid: current.kid, key: current.key };
     },
     async publicKeys() {
-      const now = Date.now();
+      const now = clock();
       const all = await keys();
       const activeIndex = all.findIndex((key) => key.activatesAt <= now);
       return {
@@ -102,7 +105,7 @@ export function createKnexSigningKeys(db: Knex, options: SigningKeyOptions): Sig
           .map((key) => key.publicJwk),
       };
     },
-    rotateIfDue(now = new Date()) {
+    rotateIfDue(now = new Date(clock())) {
       return lock(async (trx) => {
         const newest = await trx('signing_keys').orderBy('created_at', 'desc').first();
         if (!newest) {
@@ -114,7 +117,7 @@ export function createKnexSigningKeys(db: Knex, options: SigningKeyOptions): Sig
         return true;
       });
     },
-    rotate({ now = new Date(), immediately = false } = {}) {
+    rotate({ now = new Date(clock()), immediately = false } = {}) {
       return lock((trx) => create(trx, now, immediately ? now : new Date(now.getTime() + activationDelayMs)));
     },
   };
