@@ -184,6 +184,18 @@ describe('the sale saga and purchases through Kafka', () => {
     assert.equal(await ledgerOf(), before.stock);
   });
 
+  test('a purchase naming an unknown unit level is dead-lettered and the next one still applies', async () => {
+    const before = await stockOf();
+    const bogus = purchase(`purchase-bogus-${run}`, [line(randomUUID(), 1, 24)]);
+    await send(consumedTypes.purchaseRecorded, bogus);
+    await send(consumedTypes.purchaseRecorded, purchase(`purchase-after-${run}`, [line(pieceLevel, 6, 1)]));
+    await waitFor('the next purchase applied', async () => (await stockOf()) === before + 6);
+    const [dead] = await readTopic(kafka, `${incoming[consumedTypes.purchaseRecorded]!.topic}.dlq`, 1);
+    assert.equal(dead?.message.key?.toString(), bogus.aggregateId);
+    assert.equal(dead?.message.headers?.['dlq-reason']?.toString(), 'rejected');
+    assert.equal(await db('purchase_receipts').where({ purchase_id: bogus.aggregateId }).first(), undefined);
+  });
+
   test("products' events leave through the outbox and decode from Kafka through the registry", async () => {
     await waitFor('outbox drained', async () => Number((await db('event_outbox').whereNull('published_at').count({ n: '*' }).first())?.n) === 0);
     const reservations = await readTopic(kafka, topicOf('tulity.products.StockReserved'), 3, registryUrl);
@@ -197,7 +209,7 @@ describe('the sale saga and purchases through Kafka', () => {
     const stockEvents = (await readTopic(kafka, topicOf('tulity.products.StockChanged'), movements, registryUrl)).map((m) => m.decoded);
     const changes = stockEvents.filter((e) => e.aggregateId === productId && 'deltaBase' in e);
     assert.deepEqual(changes.map((e) => [e.reason, Number(e.deltaBase), Number(e.onHandBase)]), [
-      ['purchase', 48, 48], ['reservation', -28, 20], ['release', 28, 48], ['reservation', -24, 24],
+      ['purchase', 48, 48], ['reservation', -28, 20], ['release', 28, 48], ['reservation', -24, 24], ['purchase', 6, 30],
     ]);
     const productEvents = (await readTopic(kafka, topicOf('tulity.products.ProductCreated'), 4, registryUrl)).map((m) => m.decoded);
     assert.equal(productEvents[0].sku, `E2E-${run}`);
