@@ -230,6 +230,39 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
     }
   });
 
+  test('consumers read events written with an older or a newer schema version through their own reader schema', async () => {
+    const s = await scenario('evolution');
+    const v1 = s.definition;
+    const v2 = { ...v1, schema: { ...v1.schema, fields: [...v1.schema.fields, { name: 'note', type: 'string', default: '' }] } };
+    await registerSubject(sharedRegistryUrl, v2.subject, v2.schema);
+    const seen: Record<string, Array<Record<string, unknown>>> = { v1: [], v2: [] };
+    const readers = await Promise.all((['v1', 'v2'] as const).map((version) => {
+      const groupId = unique(`g-${version}`);
+      return startConsumer({
+        ...consumerOptions({ [v1.type]: version === 'v1' ? v1 : v2 }, groupId),
+        handlers: { [v1.type]: async (event) => { seen[version]!.push(event.payload); } },
+      });
+    }));
+    try {
+      const [old] = await s.commit([['k', 1]]);
+      const oldRelay = startRelay(relayOptions(unique('svc'), { [v1.type]: v1 }));
+      await waitFor('the v1 event published', async () => (await db(OUTBOX_TABLE).whereNull('published_at')).length === 0);
+      await oldRelay.stop();
+      const newer = itemPayload('k', 2);
+      await db.transaction((trx) => createOutbox({ [v1.type]: v2 }).write(trx, [{ type: v1.type, key: 'k', payload: { ...newer, note: 'added in v2' } }]));
+      const newRelay = startRelay(relayOptions(unique('svc'), { [v1.type]: v2 }));
+      try {
+        await waitFor('both readers saw both events', () => seen.v1!.length === 2 && seen.v2!.length === 2);
+      } finally {
+        await newRelay.stop();
+      }
+      assert.deepEqual(seen.v1!.map((p) => [p.eventId, 'note' in p]), [[old, false], [newer.eventId, false]]);
+      assert.deepEqual(seen.v2!.map((p) => [p.eventId, p.note]), [[old, ''], [newer.eventId, 'added in v2']]);
+    } finally {
+      await Promise.all(readers.map((reader) => reader.stop()));
+    }
+  });
+
   test('a poison message goes to the DLQ with its reason while the messages after it are applied; replay applies it after the fix', async () => {
     const s = await scenario('poison');
     const groupId = unique('g-poison');
