@@ -70,7 +70,7 @@ export function fakeDeps() {
   });
 
   const deps: AccountsDeps = {
-    uow: { run: async (_correlationId, work) => work(tx()) },
+    uow: { run: async (_correlationId, work) => work(tx()), read: async (work) => work(tx()) },
     hasher: {
       hash: async (password) => `hashed:${password}`,
       verify: async (hash, password) => hash === `hashed:${password}`,

@@ -60,9 +60,16 @@ export interface Tx {
   events: EventRecorder;
 }
 
+/** What a read may touch: single statements that need no transaction around them. */
+export interface Reads {
+  users: Pick<UserRepository, 'get' | 'findByUsername' | 'list'>;
+}
+
 export interface UnitOfWork {
   /** Runs `work` in one transaction; events recorded in it carry `correlationId`. */
   run<T>(correlationId: string, work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Runs reads outside any transaction: one round trip each instead of three. */
+  read<T>(work: (reads: Reads) => Promise<T>): Promise<T>;
 }
 
 export interface PasswordHasher {

@@ -83,10 +83,10 @@ export function updateUser(deps: Pick<AccountsDeps, 'uow' | 'hasher' | 'clock' |
 
 async function checkNewPassword(
   deps: Pick<AccountsDeps, 'uow' | 'hasher' | 'clock' | 'throttle' | 'throttleRules'>,
-  { id, changes, correlationId }: UpdateUserCommand,
+  { id, changes }: UpdateUserCommand,
 ): Promise<Result<string>> {
   if (changes.currentPassword === undefined) return fail(failures.currentPasswordRequired());
-  const user = await deps.uow.run(correlationId, (tx) => tx.users.get(id));
+  const user = await deps.uow.read((reads) => reads.users.get(id));
   if (!user) return fail(failures.userNotFound());
   // The current-password check is a password guess like a login, so it counts against the same limit.
   const now = deps.clock.now();

@@ -91,7 +91,7 @@ export function accountsRoutes(useCases: AccountsUseCases, keys: { publicKeys():
       method: 'get', path: '/auth/me', tag: 'auth', access: 'any-role', response: userResponse, problems: [404],
       summary: 'The user the access token belongs to',
       async handle({ ctx }) {
-        return present(unwrap(await useCases.getUser(actorOf(ctx), ctx.state.principal.userId, ctx.state.requestId)));
+        return present(unwrap(await useCases.getUser(actorOf(ctx), ctx.state.principal.userId)));
       },
     }),
     route({
@@ -115,7 +115,7 @@ export function accountsRoutes(useCases: AccountsUseCases, keys: { publicKeys():
           q: query.q,
           role: query.role,
           active: query.active === undefined ? undefined : query.active === 'true',
-        }, ctx.state.requestId));
+        }));
         return { ...page, items: page.items.map(present) };
       },
     }),
@@ -132,7 +132,7 @@ export function accountsRoutes(useCases: AccountsUseCases, keys: { publicKeys():
       method: 'get', path: '/users/:id', tag: 'users', access: 'any-role', response: userResponse, problems: [404],
       summary: 'A user: admins and managers see anyone, others themselves',
       async handle({ ctx }) {
-        return present(unwrap(await useCases.getUser(actorOf(ctx), idOf(ctx), ctx.state.requestId)));
+        return present(unwrap(await useCases.getUser(actorOf(ctx), idOf(ctx))));
       },
     }),
     route({

@@ -43,6 +43,7 @@ export function createKnexSigningKeys(db: Knex, options: SigningKeyOptions): Sig
   const activationDelayMs = options.activationDelayMs ?? 2 * cacheMs;
   const clock = options.clock ?? Date.now;
   let cached: { keys: StoredKey[]; loadedAt: number } | undefined;
+  let published: { fingerprint: string; jwks: JSONWebKeySet } | undefined;
 
   async function keys(): Promise<StoredKey[]> {
     if (cached && clock() - cached.loadedAt < cacheMs) return cached.keys;
@@ -99,11 +100,13 @@ export function createKnexSigningKeys(db: Knex, options: SigningKeyOptions): Sig
       const now = clock();
       const all = await keys();
       const activeIndex = all.findIndex((key) => key.activatesAt <= now);
-      return {
-        keys: all
-          .filter((_key, index) => index === 0 || index <= activeIndex || all[index - 1]!.activatesAt > now - options.publishRetiredForMs)
-          .map((key) => key.publicJwk),
-      };
+      const kids = all
+        .filter((_key, index) => index === 0 || index <= activeIndex || all[index - 1]!.activatesAt > now - options.publishRetiredForMs)
+        .map((key) => key.publicJwk);
+      // The same object while the set is unchanged, so verifiers can keep their imported keys.
+      const fingerprint = kids.map((key) => key.kid).join(',');
+      if (published?.fingerprint !== fingerprint) published = { fingerprint, jwks: { keys: kids } };
+      return published.jwks;
     },
     rotateIfDue(now = new Date(clock())) {
       return lock(async (trx) => {

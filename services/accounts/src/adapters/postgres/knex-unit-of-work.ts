@@ -29,5 +29,6 @@ export function createKnexUnitOfWork(db: Knex, outbox: Outbox, options: { maxTok
         };
         return work(tx);
       }),
+    read: (work) => work({ users: new KnexUserRepository(db) }),
   };
 }

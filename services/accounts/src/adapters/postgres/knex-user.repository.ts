@@ -56,7 +56,8 @@ const takenBy: Record<string, 'username' | 'email'> = {
 };
 
 export class KnexUserRepository implements UserRepository {
-  constructor(private readonly trx: Knex.Transaction) {}
+  /** `db` outside a transaction serves reads only; the locking and writing methods need one. */
+  constructor(private readonly trx: Knex | Knex.Transaction) {}
 
   private live() {
     return this.trx<UserRow>('users').whereNull('deleted_at');
