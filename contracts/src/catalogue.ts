@@ -71,9 +71,9 @@ interface EventDeclaration {
 
 const declarations = {
   'tulity.accounts.UserRegistered': { topic: 'accounts.user', consumers: { notifications: 1 } },
-  'tulity.accounts.UserUpdated': { topic: 'accounts.user', consumers: { notifications: 1 } },
-  'tulity.accounts.UserDeleted': { topic: 'accounts.user', consumers: { notifications: 1 } },
-  'tulity.accounts.SessionRevoked': { topic: 'accounts.user', consumers: { notifications: 1 } },
+  'tulity.accounts.UserUpdated': { topic: 'accounts.user', consumers: { notifications: 1, products: 1 } },
+  'tulity.accounts.UserDeleted': { topic: 'accounts.user', consumers: { notifications: 1, products: 1 } },
+  'tulity.accounts.SessionRevoked': { topic: 'accounts.user', consumers: { notifications: 1, products: 1 } },
   'tulity.products.ProductCreated': { topic: 'products.product', consumers: { transactions: 1 } },
   'tulity.products.ProductUpdated': { topic: 'products.product', consumers: { transactions: 1 } },
   'tulity.products.ProductDeleted': { topic: 'products.product', consumers: { transactions: 1 } },
@@ -83,8 +83,8 @@ const declarations = {
   'tulity.products.StockReserved': { topic: 'products.reservation', consumers: { transactions: 1 } },
   'tulity.products.StockReservationRejected': { topic: 'products.reservation', consumers: { transactions: 1 } },
   'tulity.transactions.SaleRequested': { topic: 'transactions.sale', consumers: { products: 1 } },
-  'tulity.transactions.SaleConfirmed': { topic: 'transactions.sale', consumers: { notifications: 1 } },
-  'tulity.transactions.SaleRejected': { topic: 'transactions.sale', consumers: { notifications: 1 } },
+  'tulity.transactions.SaleConfirmed': { topic: 'transactions.sale', consumers: { products: 1, notifications: 1 } },
+  'tulity.transactions.SaleRejected': { topic: 'transactions.sale', consumers: { products: 1, notifications: 1 } },
   'tulity.transactions.SaleCancelled': { topic: 'transactions.sale', consumers: { products: 1, notifications: 1 } },
   // products has no use for the supplier's invoice number that v2 added, so it keeps reading v1.
   'tulity.transactions.PurchaseRecorded': { topic: 'transactions.purchase', consumers: { products: 1, notifications: 2 } },

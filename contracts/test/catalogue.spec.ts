@@ -36,8 +36,11 @@ describe('catalogue', () => {
       'tulity.transactions.PurchaseRecorded', 'tulity.transactions.SaleCancelled', 'tulity.transactions.SaleConfirmed',
       'tulity.transactions.SaleRejected', 'tulity.transactions.SaleRequested',
     ]);
+    // products reserves, releases and adds stock; the accounts events revoke tokens there.
     assert.deepEqual(consumedBy('products').map((e) => e.type).sort(), [
-      'tulity.transactions.PurchaseRecorded', 'tulity.transactions.SaleCancelled', 'tulity.transactions.SaleRequested',
+      'tulity.accounts.SessionRevoked', 'tulity.accounts.UserDeleted', 'tulity.accounts.UserUpdated',
+      'tulity.transactions.PurchaseRecorded', 'tulity.transactions.SaleCancelled', 'tulity.transactions.SaleConfirmed',
+      'tulity.transactions.SaleRejected', 'tulity.transactions.SaleRequested',
     ]);
   });
 

@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import { PermanentEventError, type EventHandler, type IncomingEvent } from '@tulity/adapters/events/consumer';
 import type { EventDefinition } from '@tulity/adapters/events/catalogue';
 import { revocationHandlers } from '@tulity/adapters/auth/revocation';
-import { catalogue, readerSchema, type EventType, type PurchaseRecorded, type SaleLine, type SaleRequested } from '@tulity/contracts';
+import { readerCatalogue, type EventType, type PurchaseRecorded, type SaleLine, type SaleRequested } from '@tulity/contracts';
 import type { Context, EventRecorder, Tx } from '../../application/ports';
 import { receivePurchase } from '../../application/receive-purchase';
 import { confirmReservation, releaseReservation } from '../../application/release-reservation';
@@ -23,23 +23,8 @@ export const consumedTypes = {
   userUpdated: 'tulity.accounts.UserUpdated',
 } as const satisfies Record<string, EventType>;
 
-/**
- * The reader schema per consumed event. contracts/ declares products a reader of SaleRequested,
- * SaleCancelled and PurchaseRecorded only; for the others (sale rejected/confirmed, accounts'
- * revocations) products reads with version 1 until the catalogue declares it.
- */
-export function consumerCatalogue(): Record<string, EventDefinition> {
-  return Object.fromEntries(Object.values(consumedTypes).map((type) => {
-    const entry = catalogue[type];
-    let schema: object;
-    try {
-      schema = readerSchema(type, 'products');
-    } catch {
-      schema = entry.history[0]!;
-    }
-    return [type, { type, topic: entry.topic, subject: entry.subject, schema }];
-  }));
-}
+/** The reader schema of every event products consumes, as contracts/ declares them. */
+export const consumerCatalogue = (): Record<string, EventDefinition> => readerCatalogue('products');
 
 type Events = (trx: Knex.Transaction) => EventRecorder;
 
