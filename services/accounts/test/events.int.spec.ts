@@ -7,13 +7,13 @@ import type { Consumer as KafkaConsumer } from 'kafkajs';
 import { catalogue } from '@tulity/contracts';
 import { createAuthenticator, AuthenticationError, type Authenticator } from '@tulity/adapters/auth/authenticator';
 import { createRevocationCheck, createRevocationTable } from '@tulity/adapters/auth/revocation';
-import { startConsumer, type Consumer } from '@tulity/adapters/events/consumer';
+import type { Consumer } from '@tulity/adapters/events/consumer';
 import { createInboxTable } from '@tulity/adapters/events/tables';
 import { startRelay, type Relay } from '@tulity/adapters/events/relay';
 import { createKafka } from '@tulity/adapters/kafka/client';
 import { createLogger } from '@tulity/adapters/logger';
 import { createMetrics } from '@tulity/adapters/metrics';
-import { issuer } from '../src/main';
+import { issuer, startAccountsConsumer } from '../src/main';
 import { adminPassword, brokers, call, databaseUrl, logIn, register, registryUrl, startAccounts, type Harness, type Session } from './harness';
 
 const topic = catalogue['tulity.accounts.UserRegistered'].topic;
@@ -63,17 +63,8 @@ describe('accounts events through the outbox, Kafka and the registry', () => {
     probeDb = knex({ client: 'pg', connection: databaseUrl, searchPath: [probeSchema], pool: { min: 0, max: 4 } });
     await createInboxTable(probeDb);
     await createRevocationTable(probeDb);
-    probeConsumer = await startConsumer({
-      groupId: `revocation-probe-${run}`,
-      db: probeDb,
-      kafka,
-      registryUrl,
-      catalogue,
-      handlers: (await import('@tulity/adapters/auth/revocation')).revocationHandlers(),
-      logger: createLogger('probe'),
-      metrics: createMetrics('probe'),
-      fromBeginning: true,
-    });
+    // The consumer role of accounts' main.ts: exactly what any service wires, pointed at the probe's tables.
+    probeConsumer = await startAccountsConsumer({ groupId: `revocation-probe-${run}`, db: probeDb, kafka, registryUrl, logger: createLogger('probe'), metrics: createMetrics('probe') });
     probe = createAuthenticator({
       jwksUrl: `${h.url}/api/v1/auth/jwks`,
       issuer,
