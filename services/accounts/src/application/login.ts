@@ -22,7 +22,8 @@ export function login(deps: AccountsDeps) {
     const wait = await deps.throttle.retryAfter(keys, now);
     if (wait > 0) return fail(failures.throttled(wait));
 
-    const user = await deps.uow.read((reads) => reads.users.findByUsername(command.username));
+    // Usernames are lowercase; "Alice" is her too.
+    const user = await deps.uow.read((reads) => reads.users.findByUsername(command.username.toLowerCase()));
     const canLogIn = user !== undefined && user.active;
     const matches = await deps.hasher.verify(canLogIn ? user.passwordHash : deps.hasher.decoy, command.password);
     if (!canLogIn || !matches) {

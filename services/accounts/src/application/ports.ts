@@ -33,7 +33,7 @@ export interface UserRepository {
   insert(user: User): Promise<Insertion>;
   /** Stores every field of the user, deletedAt included. */
   update(user: User): Promise<Insertion>;
-  /** Active admins (but `exceptId`), locking them so two concurrent demotions cannot both pass. */
+  /** Active admins (but `exceptId`), serialised with every other such count, so two concurrent demotions cannot both pass. */
   countActiveAdmins(exceptId?: string): Promise<number>;
   list(query: UserQuery): Promise<Page<User>>;
 }

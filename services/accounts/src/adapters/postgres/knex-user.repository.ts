@@ -50,6 +50,8 @@ const sortColumns: Record<UserSortKey, string> = {
   updatedAt: 'updated_at',
 };
 
+const adminChangesLock = 80110002;
+
 const takenBy: Record<string, 'username' | 'email'> = {
   users_username_unique: 'username',
   users_email_unique: 'email',
@@ -88,9 +90,13 @@ export class KnexUserRepository implements UserRepository {
   }
 
   async countActiveAdmins(exceptId?: string) {
-    const query = this.live().where({ role: 'admin', active: true }).forUpdate().select('id');
+    // One lock for every change that could remove an admin, taken after the caller locked its
+    // own user row: two admins demoting each other queue here instead of deadlocking on each
+    // other's rows, and the second then counts what the first committed.
+    await this.trx.raw('select pg_advisory_xact_lock(?)', [adminChangesLock]);
+    const query = this.live().where({ role: 'admin', active: true }).count<{ count: string }[]>({ count: '*' });
     if (exceptId) query.whereNot({ id: exceptId });
-    return (await query).length;
+    return Number((await query)[0]?.count ?? 0);
   }
 
   async list(query: UserQuery): Promise<Page<User>> {

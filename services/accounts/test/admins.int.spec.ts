@@ -1,0 +1,36 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildUseCases } from '../src/main';
+import { startAccounts, type Harness } from './harness';
+
+let h: Harness;
+before(async () => {
+  h = await startAccounts();
+});
+after(() => h.close());
+
+test('two admins demoting each other at once leave one admin, with a 409 and no error', async () => {
+  const useCases = buildUseCases(h.deps);
+  const first = await h.db('users').where({ username: 'admin' }).first();
+  const registered = await useCases.registerUser({
+    actor: { userId: first.id, role: 'admin', sessionId: 's' },
+    username: 'second.admin', email: 'second@shop.test', fullName: 'Second', role: 'admin', password: 'another fine passphrase', correlationId: 'c',
+  });
+  assert.ok(registered.ok);
+  const second = registered.value;
+
+  for (let round = 0; round < 5; round++) {
+    const demote = (actor: string, target: string) =>
+      useCases.updateUser({ actor: { userId: actor, role: 'admin', sessionId: 's' }, id: target, changes: { role: 'manager' }, correlationId: 'c' });
+
+    const results = await Promise.all([demote(first.id, second.id), demote(second.id, first.id)]);
+
+    const outcomes = results.map((r) => (r.ok ? 'ok' : r.failure.code)).sort();
+    assert.deepEqual(outcomes, ['USER.LAST_ADMIN', 'ok'], `round ${round}`);
+    const admins = await h.db('users').where({ role: 'admin', active: true }).whereNull('deleted_at');
+    assert.equal(admins.length, 1, `round ${round}`);
+    const survivor = admins[0].id as string;
+    const demoted = survivor === first.id ? second.id : first.id;
+    await h.db('users').where({ id: demoted }).update({ role: 'admin' });
+  }
+});
