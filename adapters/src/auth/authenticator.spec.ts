@@ -150,6 +150,18 @@ describe('createAuthenticator with a remote JWKS', () => {
   });
 });
 
+describe('createAuthenticator with an in-process key set', () => {
+  test('verifies with the loaded keys and reports a failing loader as keys unavailable', async () => {
+    const issuer = await createTestIssuer();
+    const working = createAuthenticator({ keySet: async () => issuer.jwks, issuer: issuer.issuer, revocations: noRevocations });
+    const failing = createAuthenticator({ keySet: async () => { throw new Error('database down'); }, issuer: issuer.issuer, revocations: noRevocations });
+    const token = await issuer.mint({ role: 'manager' });
+
+    assert.equal((await working.verify(token)).role, 'manager');
+    assert.equal(await refusal(failing.verify(token)), 'keys-unavailable');
+  });
+});
+
 async function serveCounting(jwks: () => JSONWebKeySet) {
   const http = await import('node:http');
   let count = 0;

@@ -125,12 +125,11 @@ function toPrincipal(claims: Record<string, unknown>): Principal {
 
 function toAuthenticationError(error: unknown): AuthenticationError {
   if (error instanceof errors.JWTExpired) return new AuthenticationError('expired', 'The access token has expired.');
-  // Accounts unreachable while we need its keys: the token may be fine, so this is not the client's fault.
-  if (error instanceof errors.JWKSTimeout || (error instanceof TypeError && /fetch/i.test(error.message))) {
-    return new AuthenticationError('keys-unavailable', 'The signing keys cannot be fetched right now.');
-  }
-  if (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC' && /JSON Web Key Set/.test(error.message)) {
-    return new AuthenticationError('keys-unavailable', 'The signing keys cannot be fetched right now.');
-  }
+  // The keys could not be had (accounts unreachable, a failed fetch or load): the token may be fine,
+  // so this is not the client's fault.
+  const keysUnavailable = error instanceof errors.JWKSTimeout
+    || !(error instanceof errors.JOSEError)
+    || (error.code === 'ERR_JOSE_GENERIC' && /JSON Web Key Set/.test(error.message));
+  if (keysUnavailable) return new AuthenticationError('keys-unavailable', 'The signing keys cannot be fetched right now.');
   return new AuthenticationError('invalid', 'The access token is invalid.');
 }
