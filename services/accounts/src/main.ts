@@ -8,7 +8,6 @@ import { catalogue } from '@tulity/contracts';
 import { createAuthenticator } from '@tulity/adapters/auth/authenticator';
 import { createRevocationCheck, pruneRevocations, revocationHandlers } from '@tulity/adapters/auth/revocation';
 import { commonSettings, setting } from '@tulity/adapters/config';
-import type { EventCatalogue } from '@tulity/adapters/events/catalogue';
 import { startConsumer } from '@tulity/adapters/events/consumer';
 import { createOutbox } from '@tulity/adapters/events/outbox';
 import { startRelay } from '@tulity/adapters/events/relay';
@@ -73,17 +72,15 @@ export interface Deps {
   hasher: PasswordHasher;
   keys: SigningKeyStore;
   config?: AccountsConfig;
-  /** Where outgoing events go; tests may pass one with topics of their own. */
-  outgoing?: EventCatalogue;
 }
 
 export function createSigningKeys(db: Knex, config: AccountsConfig = defaultConfig): SigningKeyStore {
   return createKnexSigningKeys(db, { rotateAfterMs: config.keyRotationMs, publishRetiredForMs: tokenLifetimeMs(config) });
 }
 
-export function buildUseCases({ db, hasher, keys, config = defaultConfig, outgoing = catalogue }: Deps): AccountsUseCases & { bootstrapAdmin: ReturnType<typeof bootstrapAdmin> } {
+export function buildUseCases({ db, hasher, keys, config = defaultConfig }: Deps): AccountsUseCases & { bootstrapAdmin: ReturnType<typeof bootstrapAdmin> } {
   const deps: AccountsDeps = {
-    uow: createKnexUnitOfWork(db, createOutbox(outgoing), { maxTokenLifetimeMs: tokenLifetimeMs(config) }),
+    uow: createKnexUnitOfWork(db, createOutbox(catalogue), { maxTokenLifetimeMs: tokenLifetimeMs(config) }),
     hasher,
     signer: createJoseAccessTokenSigner(keys, { issuer, ttlSeconds: config.accessTokenTtlSeconds }),
     codec: refreshTokenCodec,
@@ -130,8 +127,8 @@ export function buildApp(deps: Deps) {
       kafka: kafkaReadiness(kafka),
     },
   });
-  // Behind the web client's proxy the client address is the last X-Forwarded-For entry, the one
-  // the proxy added; earlier entries are whatever the client sent and must not steer throttling.
+  // Behind a proxy the client address is the last X-Forwarded-For entry, the one the proxy
+  // appends; earlier entries are whatever the client sent and must not steer throttling.
   app.maxIpsCount = 1;
   return app;
 }
