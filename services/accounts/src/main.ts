@@ -8,7 +8,7 @@ import { catalogue } from '@tulity/contracts';
 import { createAuthenticator } from '@tulity/adapters/auth/authenticator';
 import { createRevocationCheck, pruneRevocations, revocationHandlers } from '@tulity/adapters/auth/revocation';
 import { commonSettings, setting } from '@tulity/adapters/config';
-import { startConsumer } from '@tulity/adapters/events/consumer';
+import { startConsumer, type Consumer } from '@tulity/adapters/events/consumer';
 import { createOutbox } from '@tulity/adapters/events/outbox';
 import { startRelay } from '@tulity/adapters/events/relay';
 import { createHttpApp } from '@tulity/adapters/http/app';
@@ -149,6 +149,35 @@ export async function startAccountsConsumer(deps: Pick<Deps, 'db' | 'kafka' | 'l
   });
 }
 
+/**
+ * Starts the consumer in the background, retrying with backoff: the API must come up (and keep
+ * writing to its outbox) while Kafka is down; revocations from the topic wait for it, while
+ * accounts' own are written locally anyway.
+ */
+function keepTrying(start: () => Promise<Consumer>, logger: Logger): { stop(): Promise<void> } {
+  let consumer: Consumer | undefined;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const attempt = async (delayMs: number) => {
+    try {
+      consumer = await start();
+      if (stopped) await consumer.stop();
+    } catch (error) {
+      if (stopped) return;
+      logger.warn({ err: error, retryInMs: delayMs }, 'the consumer could not start; retrying');
+      timer = setTimeout(() => void attempt(Math.min(delayMs * 2, 30_000)), delayMs);
+    }
+  };
+  void attempt(1000);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await consumer?.stop();
+    },
+  };
+}
+
 // Subscribing to a topic the broker is still auto-creating fails; creating it first (a no-op when it exists) does not.
 async function ensureTopics(kafka: Kafka, topics: string[]) {
   const admin = kafka.admin();
@@ -201,7 +230,7 @@ async function main() {
     closers.push(async () => clearInterval(maintenance));
   }
   if (roles.has('consumer')) {
-    const consumer = await startAccountsConsumer({ db, kafka, logger, metrics, registryUrl: settings.registryUrl, config });
+    const consumer = keepTrying(() => startAccountsConsumer({ db, kafka, logger, metrics, registryUrl: settings.registryUrl, config }), logger);
     closers.push(() => consumer.stop());
   }
   if (roles.has('relay')) {
