@@ -19,6 +19,10 @@ export function apiProxy(serviceUrls: Record<string, string>): Koa.Middleware {
     const target = new URL(ctx.url, base);
     const headers = Object.fromEntries(Object.entries(ctx.req.headers).filter(([name]) => !hopByHop.has(name)));
     headers['x-request-id'] = ctx.state.requestId;
+    // Services limit failed logins per client address: they trust only the last entry, ours.
+    const forwarded = ctx.get('x-forwarded-for');
+    const client = ctx.req.socket.remoteAddress ?? 'unknown';
+    headers['x-forwarded-for'] = forwarded ? `${forwarded}, ${client}` : client;
     const upstream = await new Promise<http.IncomingMessage>((resolve, reject) => {
       const request = http.request(target, { method: ctx.method, headers, agent }, resolve);
       request.once('error', reject);

@@ -11,14 +11,14 @@ describe('web client routing', () => {
   let upstream: http.Server;
   let upstreamPort: number;
   let web: RunningServer;
-  const seen: Array<{ method: string; url: string; body: string; requestId: string | undefined }> = [];
+  const seen: Array<{ method: string; url: string; body: string; requestId: string | undefined; forwardedFor?: string }> = [];
 
   before(async () => {
     upstream = http.createServer((req, res) => {
       let body = '';
       req.on('data', (chunk) => (body += chunk));
       req.on('end', () => {
-        seen.push({ method: req.method!, url: req.url!, body, requestId: req.headers['x-request-id'] as string });
+        seen.push({ method: req.method!, url: req.url!, body, requestId: req.headers['x-request-id'] as string, forwardedFor: req.headers['x-forwarded-for'] as string });
         res.writeHead(201, { 'content-type': 'application/json', 'x-owner': 'products' });
         res.end(JSON.stringify({ ok: true }));
       });
@@ -60,7 +60,15 @@ describe('web client routing', () => {
     assert.equal(response.status, 201);
     assert.equal(response.headers.get('x-owner'), 'products');
     assert.deepEqual(await response.json(), { ok: true });
-    assert.deepEqual(seen.at(-1), { method: 'POST', url: '/api/v1/products/7/prices?page=2', body: '{"sell":1200}', requestId: 'web-req-1' });
+    assert.deepEqual(seen.at(-1), {
+      method: 'POST', url: '/api/v1/products/7/prices?page=2', body: '{"sell":1200}', requestId: 'web-req-1', forwardedFor: '127.0.0.1',
+    });
+  });
+
+  test("the client's address is appended to X-Forwarded-For, so a forged entry never comes last", async () => {
+    await fetch(`http://127.0.0.1:${web.port}/api/v1/products`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+
+    assert.equal(seen.at(-1)?.forwardedFor, '203.0.113.9, 127.0.0.1');
   });
 
   test('a resource no service owns is a problem+json 404', async () => {
