@@ -55,6 +55,10 @@ export interface ConsumerOptions {
   maxAttempts?: number;
   retryMinMs?: number;
   retryMaxMs?: number;
+  /** Most messages applied in one transaction. */
+  maxRun?: number;
+  /** Partitions processed at the same time (each in order); each takes a pooled connection while it works. */
+  partitionsConsumedConcurrently?: number;
   /** How long the broker waits for a silent member before giving its partitions to another. */
   sessionTimeoutMs?: number;
   /** How often the lag gauge is refreshed from the broker. */
@@ -76,6 +80,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   const {
     groupId, db, kafka, catalogue, handlers, fromBeginning = false, maxAttempts = 20,
     retryMinMs = 200, retryMaxMs = 10_000, lagIntervalMs = 5000, sessionTimeoutMs = 30_000,
+    maxRun = 100, partitionsConsumedConcurrently = 3,
   } = options;
   const logger = options.logger.child({ component: 'consumer', groupId });
   const metrics = eventMetrics(options.metrics.registry);
@@ -148,26 +153,74 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
     };
   }
 
-  /** Inbox row and effect in one transaction; false when the inbox already held the event. */
-  async function apply(event: IncomingEvent): Promise<boolean> {
-    const handler = handlers[event.type]!;
-    return db.transaction(async (trx) => {
-      const inserted = await trx(INBOX_TABLE)
-        .insert({
-          group_id: groupId, event_id: event.eventId, event_type: event.type,
-          topic: event.topic, partition: event.partition, offset: event.offset,
-        })
-        .onConflict(['group_id', 'event_id']).ignore()
-        .returning('event_id');
-      if (inserted.length === 0) return false;
-      try {
-        await handler(event, trx);
-      } catch (error) {
-        if (error instanceof PermanentEventError) throw new DeadLetter('rejected', error.message);
-        throw error;
+  /**
+   * Records `events` in the inbox with one statement and runs the handler, in order, for each one
+   * the inbox did not hold yet. Returns, per event, whether it was applied (false: a duplicate).
+   */
+  async function applyIn(trx: Knex.Transaction, events: IncomingEvent[]): Promise<boolean[]> {
+    const result = await trx.raw(
+      `insert into ${INBOX_TABLE} (group_id, event_id, event_type, topic, partition, "offset")
+       select ?, * from unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::text[])
+       on conflict (group_id, event_id) do nothing returning event_id`,
+      [groupId, events.map((e) => e.eventId), events.map((e) => e.type), events.map((e) => e.topic),
+        events.map((e) => e.partition), events.map((e) => e.offset)],
+    );
+    // A run can hold the same event twice (a relay re-send): only its first copy is applied.
+    const fresh = new Set<string>(result.rows.map((row: { event_id: string }) => row.event_id));
+    const applied: boolean[] = [];
+    for (const event of events) {
+      const isFresh = fresh.delete(event.eventId);
+      if (isFresh) {
+        try {
+          await (handlers[event.type]!)(event, trx);
+        } catch (error) {
+          if (error instanceof PermanentEventError) throw new DeadLetter('rejected', error.message);
+          throw error;
+        }
       }
-      return true;
-    });
+      applied.push(isFresh);
+    }
+    return applied;
+  }
+
+  /** Counts an event whose transaction committed, then runs the test hook. */
+  async function settled(event: IncomingEvent, fresh: boolean) {
+    if (fresh) {
+      metrics.consumerProcessed.inc({ group: groupId, type: event.type });
+      const occurredAt = Number(event.payload.occurredAt);
+      if (Number.isFinite(occurredAt)) {
+        metrics.endToEnd.observe({ group: groupId, type: event.type }, Math.max(0, Date.now() - occurredAt) / 1000);
+      }
+    } else {
+      metrics.consumerDuplicates.inc({ group: groupId, type: event.type });
+    }
+    await options.afterApply?.(event);
+  }
+
+  /**
+   * The fast path: consecutive messages decoded and applied in ONE transaction, so a busy
+   * partition costs one commit per run instead of one per event. It settles all of the run or
+   * none: on any failure it returns how many messages to take down the one-by-one path instead.
+   */
+  async function applyRun(topic: string, partition: number, messages: KafkaMessage[]): Promise<{ settled: number; fallback: number }> {
+    const run: Array<IncomingEvent | null> = [];
+    for (const message of messages.slice(0, maxRun)) {
+      try {
+        run.push(await decode(topic, partition, message));
+      } catch {
+        break;
+      }
+    }
+    if (run.length < 2) return { settled: 0, fallback: 1 };
+    const events = run.filter((event): event is IncomingEvent => event !== null);
+    let fresh: boolean[];
+    try {
+      fresh = events.length > 0 ? await db.transaction((trx) => applyIn(trx, events)) : [];
+    } catch {
+      return { settled: 0, fallback: run.length };
+    }
+    for (const [index, event] of events.entries()) await settled(event, fresh[index]!);
+    return { settled: run.length, fallback: 0 };
   }
 
   async function deadLetter(topic: string, partition: number, message: KafkaMessage, error: DeadLetter) {
@@ -193,16 +246,8 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
         const event = await decode(topic, partition, message);
         if (!event) return true;
         label = event.type;
-        if (await apply(event)) {
-          metrics.consumerProcessed.inc({ group: groupId, type: event.type });
-          const occurredAt = Number(event.payload.occurredAt);
-          if (Number.isFinite(occurredAt)) {
-            metrics.endToEnd.observe({ group: groupId, type: event.type }, Math.max(0, Date.now() - occurredAt) / 1000);
-          }
-        } else {
-          metrics.consumerDuplicates.inc({ group: groupId, type: event.type });
-        }
-        await options.afterApply?.(event);
+        const [fresh] = await db.transaction((trx) => applyIn(trx, [event]));
+        await settled(event, fresh!);
         return true;
       } catch (caught) {
         let error = caught;
@@ -257,6 +302,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently,
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
       const stillOurs = () => isRunning() && !isStale();
       let done: string | undefined;
@@ -268,14 +314,26 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
         done = undefined;
         sinceCommit = Date.now();
       };
-      for (const message of batch.messages) {
-        if (stopping || !stillOurs()) break;
-        if (!(await handle(batch.topic, batch.partition, message, stillOurs, heartbeat))) break;
-        resolveOffset(message.offset);
-        done = message.offset;
+      const messages = batch.messages;
+      let next = 0;
+      const resolved = async (count: number) => {
+        next += count;
+        done = messages[next - 1]!.offset;
+        resolveOffset(done);
         if (Date.now() - sinceCommit > 1000) {
           await commit();
           await heartbeat();
+        }
+      };
+      processing: while (next < messages.length && !stopping && stillOurs()) {
+        const { settled: count, fallback } = await applyRun(batch.topic, batch.partition, messages.slice(next));
+        if (count > 0) {
+          await resolved(count);
+          continue;
+        }
+        for (let i = 0; i < fallback; i++) {
+          if (!(await handle(batch.topic, batch.partition, messages[next]!, stillOurs, heartbeat))) break processing;
+          await resolved(1);
         }
       }
       await commit();

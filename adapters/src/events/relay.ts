@@ -94,6 +94,9 @@ export function startRelay(options: RelayOptions): Relay {
     try {
       const result = await db.raw('select pg_try_advisory_lock(hashtext(?)) as locked', [lockKey]).connection(connection);
       if (result.rows[0]?.locked === true) {
+        // Only this session marks rows published. Losing a mark in a database crash merely
+        // re-sends those rows (the inbox skips them), so the mark need not wait for the WAL flush.
+        await db.raw('set synchronous_commit = off').connection(connection);
         lock = connection;
         return true;
       }
@@ -111,6 +114,7 @@ export function startRelay(options: RelayOptions): Relay {
     if (!connection) return;
     try {
       await db.raw('select pg_advisory_unlock(hashtext(?))', [lockKey]).connection(connection);
+      await db.raw('reset synchronous_commit').connection(connection);
       await db.client.releaseConnection(connection);
     } catch {
       // A broken session already lost its lock; knex must not hand this connection out again.
