@@ -79,8 +79,10 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
   test('a rolled-back transaction produces no event; committed ones are applied once and decode with an independent client', async () => {
     const s = await scenario('commit');
     const groupId = unique('g-commit');
-    const relay = startRelay(relayOptions(unique('svc'), s.catalogue));
-    const consumer = await startConsumer(consumerOptions(s.catalogue, groupId));
+    const relayMetrics = createMetrics('relay');
+    const consumerMetrics = createMetrics(groupId);
+    const relay = startRelay({ ...relayOptions(unique('svc'), s.catalogue), metrics: relayMetrics });
+    const consumer = await startConsumer({ ...consumerOptions(s.catalogue, groupId, consumerMetrics), lagIntervalMs: 200 });
     try {
       const rolledBack = s.write('k0', 0);
       await assert.rejects(db.transaction(async (trx) => {
@@ -99,6 +101,18 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
       assert.ok(!onTopic.includes(rolledBack.id) && !applied.includes(rolledBack.id));
       assert.equal((await db(OUTBOX_TABLE).where({ event_id: rolledBack.id })).length, 0);
       assert.ok(messages.every((m) => m.message.value![0] === 0), 'Confluent wire format: magic byte 0');
+
+      assert.equal(await counter(relayMetrics, 'relay_published_total'), 30);
+      assert.equal(await counter(consumerMetrics, 'consumer_processed_total'), 30);
+      const endToEnd = (await consumerMetrics.registry.getSingleMetric('event_end_to_end_seconds')!.get()).values as Array<{ metricName?: string; value: number }>;
+      assert.equal(endToEnd.find((v) => v.metricName === 'event_end_to_end_seconds_count')?.value, 30);
+      const lag = await waitFor('the lag gauge to show every partition caught up', async () => {
+        const values = (await consumerMetrics.registry.getSingleMetric('consumer_lag')!.get()).values.filter((v) => v.labels.topic === s.topic);
+        return values.length > 0 && values.every((v) => v.value === 0) ? values : undefined;
+      });
+      assert.ok(lag!.every((v) => v.labels.group === groupId));
+      const pending = (await relayMetrics.registry.getSingleMetric('outbox_pending_events')!.get()).values;
+      assert.equal(pending[0]?.value, 0);
     } finally {
       await consumer.stop();
       await relay.stop();
@@ -127,6 +141,18 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
         'the late transaction holds a lower id than rows published before it');
     } finally {
       await consumer.stop();
+      await relay.stop();
+    }
+  });
+
+  test('published rows are deleted once older than the retention', async () => {
+    const s = await scenario('prune');
+    const relay = startRelay({ ...relayOptions(unique('svc'), s.catalogue), retentionMs: 300, pruneIntervalMs: 50 });
+    try {
+      const [id] = await s.commit([['k', 1]]);
+      await waitFor('the event published', async () => (await db(OUTBOX_TABLE).where({ event_id: id }).whereNotNull('published_at')).length === 1);
+      await waitFor('the published row pruned', async () => (await db(OUTBOX_TABLE).where({ event_id: id })).length === 0);
+    } finally {
       await relay.stop();
     }
   });

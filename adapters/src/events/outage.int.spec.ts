@@ -77,6 +77,9 @@ describe('event backbone through broker and registry outages', () => {
       await waitFor('the relay to notice the broker is gone', async () => (await failures(s.relayMetrics, 'kafka')) > 0, 120_000);
       const pending = await db(OUTBOX_TABLE).whereNull('published_at').count<{ count: string }[]>('* as count');
       assert.equal(Number(pending[0]!.count), 50, 'the writes made while the broker was down wait in the outbox');
+      const gauge = async (name: string) => (await s.relayMetrics.registry.getSingleMetric(name)!.get()).values[0]?.value;
+      assert.equal(await gauge('outbox_pending_events'), 50);
+      assert.ok((await gauge('outbox_oldest_pending_age_seconds'))! > 0);
 
       await broker.start();
       await waitFor('every event applied', async () => (await s.applied()).length >= 70, 180_000);
