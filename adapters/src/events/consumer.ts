@@ -63,7 +63,7 @@ export interface ConsumerOptions {
   sessionTimeoutMs?: number;
   /** How often the lag gauge is refreshed from the broker. */
   lagIntervalMs?: number;
-  /** Test-only: runs after an event's transaction committed and before its offset is committed. */
+  /** For tests and benchmarks: runs after an event's transaction committed and before its offset is committed. */
   afterApply?: (event: IncomingEvent) => void | Promise<void>;
 }
 
@@ -112,7 +112,12 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
       if (error instanceof RegistryError && !error.transient) throw new DeadLetter('unknown-schema', error.message);
       throw error;
     }
-    const writer = avroType(writerSchema);
+    let writer: avro.Type;
+    try {
+      writer = avroType(writerSchema);
+    } catch (error) {
+      throw new DeadLetter('unknown-schema', `schema id ${schemaId} is not an Avro schema: ${(error as Error).message}`);
+    }
     const definition = writer.name ? readers.get(writer.name) : undefined;
     let entry = null;
     if (definition) {
