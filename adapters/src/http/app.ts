@@ -17,7 +17,7 @@ export interface HttpAppOptions {
   /** The OpenAPI document served at `/openapi.json`. */
   openapi?: object;
   /** Routers mounted after the built-in routes. */
-  routers?: Router[];
+  routers?: Router<any, any>[];
   /** Middleware that must see the raw request, before the JSON body reader (e.g. a proxy). */
   beforeBody?: Koa.Middleware<AppState>[];
   /** Largest JSON body accepted, in bytes. */

@@ -2,7 +2,6 @@
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type Router from '@koa/router';
 import { Counter } from 'prom-client';
 import { catalogue } from '@tulity/contracts';
 import { createAuthenticator } from '@tulity/adapters/auth/authenticator';
@@ -30,7 +29,7 @@ import { createArgon2PasswordHasher } from './adapters/crypto/argon2-password-ha
 import { createJoseAccessTokenSigner } from './adapters/crypto/jose-access-token-signer';
 import { refreshTokenCodec } from './adapters/crypto/refresh-token-codec';
 import { accountsRoutes, type AccountsUseCases } from './adapters/http/accounts.routes';
-import { buildRouter, openApiDocument } from './adapters/http/routes';
+import { buildRouter, openApiDocument } from '@tulity/adapters/http/routes';
 import { createKnexLoginThrottle, pruneLoginFailures } from './adapters/postgres/knex-login-throttle';
 import { pruneEndedSessions } from './adapters/postgres/knex-session.repository';
 import { createKnexSigningKeys, type SigningKeyStore } from './adapters/postgres/knex-signing-keys';
@@ -120,8 +119,12 @@ export function buildApp(deps: Deps) {
     logger,
     metrics,
     bodyLimit: 16 * 1024,
-    openapi: openApiDocument(routes),
-    routers: [buildRouter(routes, authenticator) as unknown as Router],
+    openapi: openApiDocument(routes, {
+      title: 'Tulity accounts',
+      description: 'Users, roles and sessions. Access tokens are ES256 JWTs verified by every service with the keys at /api/v1/auth/jwks.',
+      pathParameter: { type: 'string', format: 'uuid' },
+    }),
+    routers: [buildRouter(routes, { authenticator })],
     readiness: {
       database: () => db.raw('select 1'),
       kafka: kafkaReadiness(kafka),

@@ -16,7 +16,8 @@ import { createKafka, kafkaReadiness, type Kafka } from '@tulity/adapters/kafka/
 import { createLogger, type Logger } from '@tulity/adapters/logger';
 import { createMetrics, type Metrics } from '@tulity/adapters/metrics';
 import { createDatabase, migrateLatest, type Knex } from '@tulity/adapters/postgres/database';
-import { buildRouter, openApiDocument } from './adapters/http/routes';
+import { buildRouter, openApiDocument } from '@tulity/adapters/http/routes';
+import { accessByMethod, toProblem } from './adapters/http/access';
 import { startPriceAnnouncer } from './adapters/price-announcer';
 import { productRoutes } from './adapters/http/products.routes';
 import { consumerCatalogue, eventHandlers } from './adapters/kafka/event-handlers';
@@ -46,8 +47,13 @@ export function buildApp({ db, kafka, logger, metrics, authenticator, outgoing }
     service,
     logger,
     metrics,
-    openapi: openApiDocument(routes),
-    routers: [buildRouter(routes, authenticator)],
+    openapi: openApiDocument(routes, {
+      title: 'Tulity products',
+      description: 'Catalogue (categories, units, products, unit levels, prices) and stock ledger. Money in integer minor units; stock in base units.',
+      defaultAccess: accessByMethod,
+      commonProblems: [404, 409],
+    }),
+    routers: [buildRouter(routes, { authenticator, defaultAccess: accessByMethod, mapError: toProblem })],
     readiness: {
       database: () => db.raw('select 1'),
       kafka: kafkaReadiness(kafka),

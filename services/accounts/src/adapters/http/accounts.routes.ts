@@ -11,7 +11,8 @@ import type { registerUser } from '../../application/register-user';
 import type { updateUser } from '../../application/update-user';
 import type { getUser, listUsers } from '../../application/view-users';
 import type { PublicUser } from '../../domain/user';
-import { route, unwrap, type Ctx, type Route } from './routes';
+import { route, type Ctx, type Route } from '@tulity/adapters/http/routes';
+import { unwrap } from './problems';
 import {
   jwksResponse, listQuery, loginBody, loginResponse, refreshBody, registerBody, tokenResponse, updateBody, userId, userPage, userResponse,
 } from './schemas';

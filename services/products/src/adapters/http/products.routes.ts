@@ -9,7 +9,7 @@ import { createProduct, deleteProduct, getProduct, updateProduct } from '../../a
 import { addUnitLevel, deleteUnitLevel, updateUnitLevel } from '../../application/manage-unit-levels';
 import { createUnit, deleteUnit, updateUnit } from '../../application/manage-units';
 import type { KnexProductQueries } from '../postgres/knex-queries';
-import { route, type Ctx, type Route } from './routes';
+import { route, type Ctx, type Route } from '@tulity/adapters/http/routes';
 import * as s from './schemas';
 
 export interface RouteDeps {
