@@ -12,8 +12,8 @@ import { deadLetterTopic } from './dead-letters';
 import { encodeWire } from './wire';
 import { INBOX_TABLE, OUTBOX_TABLE } from './tables';
 import {
-  EFFECTS_TABLE, itemPayload, itemRecorded, recordEffect, registerSubject, resetTables,
-  sharedBrokers, sharedRegistryUrl, testDatabaseUrl, unique, waitFor,
+  counterTotal, EFFECTS_TABLE, itemPayload, itemRecorded, recordEffect, registerSubject, resetTables,
+  sharedBrokers, sharedRegistryUrl, testDatabaseUrl, unique, waitFor, waitForSettled,
 } from '../testing/events';
 import { readTopic } from '../testing/topic-reader';
 import { spawnEventProcess } from '../testing/children';
@@ -62,8 +62,7 @@ const relayOptions = (service: string, catalogue: Record<string, ReturnType<type
   lockRetryMs: 200, retryMaxMs: 1000,
 });
 
-const counter = async (metrics: ReturnType<typeof createMetrics>, name: string) =>
-  ((await metrics.registry.getSingleMetric(name)?.get())?.values ?? []).reduce((sum, v) => sum + v.value, 0);
+const counter = (metrics: ReturnType<typeof createMetrics>, name: string) => counterTotal(metrics.registry, name);
 
 describe('event backbone against the real Postgres, Kafka and registry', () => {
   before(async () => {
@@ -205,15 +204,24 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
       assert.ok((await s.effects(groupId)).length > 0, 'effects were committed before the kill');
       const admin = kafka.admin();
       await admin.connect();
-      const [offsets] = await admin.fetchOffsets({ groupId, topics: [s.topic] }).finally(() => admin.disconnect());
-      assert.ok(offsets!.partitions.every((p) => p.offset === '-1'), 'and no offset was committed for them');
-
-      const survivor = spawnEventProcess(base);
       try {
-        await waitFor('30 effects', async () => (await s.effects(groupId)).length >= 30);
-        await survivor.reached('ready');
+        const [offsets] = await admin.fetchOffsets({ groupId, topics: [s.topic] });
+        assert.ok(offsets!.partitions.every((p) => p.offset === '-1'), 'and no offset was committed for them');
+
+        const survivor = spawnEventProcess(base);
+        try {
+          // Done when the group's committed offsets reach the end: every message was redelivered and settled.
+          const ends = await admin.fetchTopicOffsets(s.topic);
+          await waitFor('the survivor to commit every offset', async () => {
+            const [committed] = await admin.fetchOffsets({ groupId, topics: [s.topic] });
+            return ends.every((end) => committed!.partitions.find((p) => p.partition === end.partition)?.offset === end.high
+              || end.high === end.low);
+          });
+        } finally {
+          await survivor.stop();
+        }
       } finally {
-        await survivor.stop();
+        await admin.disconnect();
       }
       const applied = (await s.effects(groupId)).map((row) => row.event_id);
       assert.equal(applied.length, 30, 'no effect applied twice');
@@ -228,7 +236,8 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
     const groupId = unique('g-failover');
     const service = unique('svc');
     const base = { role: 'relay' as const, name: service, databaseUrl: testDatabaseUrl, brokers: sharedBrokers, registryUrl: sharedRegistryUrl, catalogue: s.catalogue };
-    const consumer = await startConsumer(consumerOptions(s.catalogue, groupId));
+    const metrics = createMetrics(groupId);
+    const consumer = await startConsumer(consumerOptions(s.catalogue, groupId, metrics));
     const first = spawnEventProcess(base);
     await first.reached('active');
     const standby = spawnEventProcess(base);
@@ -245,7 +254,7 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
         }
       }
       await standby.reached('active');
-      await waitFor('every event applied', async () => (await s.effects(groupId)).length >= keys.length * rounds);
+      await waitForSettled(db, kafka, s.topic, metrics.registry);
 
       const rows = await s.effects(groupId);
       assert.equal(rows.length, keys.length * rounds, 'no event lost or applied twice');

@@ -10,6 +10,7 @@ import { startConsumer } from './consumer';
 import { INBOX_TABLE, OUTBOX_TABLE } from './tables';
 import {
   EFFECTS_TABLE, itemPayload, itemRecorded, recordEffect, registerSubject, resetTables, testDatabaseUrl, unique, waitFor,
+  waitForSettled,
 } from '../testing/events';
 import { privateKafka, privateRegistry, type PrivateServer } from '../testing/private-stack';
 
@@ -34,8 +35,9 @@ async function setUp(definitions: Array<ReturnType<typeof itemRecorded>>) {
     service: unique('svc'), db, kafka, registryUrl: registry.url, catalogue, logger, metrics: relayMetrics,
     retryMaxMs: 1000,
   });
+  const consumerMetrics = createMetrics(groupId);
   const consumer = await startConsumer({
-    groupId, db, kafka, registryUrl: registry.url, catalogue, logger, metrics: createMetrics(groupId),
+    groupId, db, kafka, registryUrl: registry.url, catalogue, logger, metrics: consumerMetrics,
     fromBeginning: true, retryMinMs: 50, retryMaxMs: 1000,
     handlers: Object.fromEntries(definitions.map((d) => [d.type, (event: any, trx: any) => recordEffect(groupId, event, trx)])),
   });
@@ -47,7 +49,8 @@ async function setUp(definitions: Array<ReturnType<typeof itemRecorded>>) {
   };
   const applied = async () => (await db(EFFECTS_TABLE).where({ group_id: groupId }).orderBy('id')).map((row) => row.event_id as string);
   const stop = async () => { await consumer.stop(); await relay.stop(); };
-  return { relayMetrics, commit, applied, stop };
+  const settled = (topic: string) => waitForSettled(db, kafka, topic, consumerMetrics.registry, 180_000);
+  return { relayMetrics, commit, applied, settled, stop };
 }
 
 describe('event backbone through broker and registry outages', () => {
@@ -82,7 +85,7 @@ describe('event backbone through broker and registry outages', () => {
       assert.ok((await gauge('outbox_oldest_pending_age_seconds'))! > 0);
 
       await broker.start();
-      await waitFor('every event applied', async () => (await s.applied()).length >= 70, 180_000);
+      await s.settled(definition.topic);
       const applied = await s.applied();
       assert.equal(applied.length, 70, 'nothing applied twice');
       assert.deepEqual([...applied].sort(), [...sent].sort(), 'nothing lost');
@@ -110,7 +113,7 @@ describe('event backbone through broker and registry outages', () => {
       assert.ok(Number(lastPublished!.id) < Number(stalled[0]!.id), 'nothing after the stall point was published: per-key order kept');
 
       await registry.start();
-      await waitFor('every event applied', async () => (await s.applied()).length >= 30, 120_000);
+      await s.settled(topic);
       const applied = await s.applied();
       assert.deepEqual(applied, sent, 'nothing lost, nothing twice, one key in order');
     } finally {

@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
+import type { Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
 import { randomUUID } from 'node:crypto';
-import { createInboxTable, createOutboxTable, dropBackboneTables } from '../events/tables';
+import { createInboxTable, createOutboxTable, dropBackboneTables, OUTBOX_TABLE } from '../events/tables';
 
 /** Test helpers for the event backbone: schemas, tables, registration, waiting by condition. */
 
@@ -83,3 +85,33 @@ export async function waitFor<T>(what: string, check: () => Promise<T> | T, time
 }
 
 export const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** Sum of a counter's values in a prom-client registry. */
+export async function counterTotal(registry: Registry, name: string): Promise<number> {
+  const values = (await registry.getSingleMetric(name)?.get())?.values ?? [];
+  return values.reduce((sum, value) => sum + value.value, 0);
+}
+
+/**
+ * Waits until the outbox is empty and the consumer whose metrics are in `registry` has settled
+ * (applied, skipped as duplicate, or dead-lettered) as many messages as `topic` holds — so a
+ * count taken afterwards also sees late duplicates.
+ */
+export async function waitForSettled(db: Knex, kafka: Kafka, topic: string, registry: Registry, timeoutMs = 120_000) {
+  await waitFor('every outbox row published', async () =>
+    (await db(OUTBOX_TABLE).whereNull('published_at').first()) === undefined, timeoutMs);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const total = (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+    await waitFor(`all ${total} messages of ${topic} settled`, async () => {
+      const settled = await counterTotal(registry, 'consumer_processed_total')
+        + await counterTotal(registry, 'consumer_duplicates_total')
+        + await counterTotal(registry, 'consumer_dead_lettered_total');
+      return settled >= total;
+    }, timeoutMs);
+    return total;
+  } finally {
+    await admin.disconnect();
+  }
+}
