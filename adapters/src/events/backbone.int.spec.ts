@@ -156,6 +156,29 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
     }
   });
 
+  test('a relay whose database session is killed takes the lock again and goes on publishing', async () => {
+    const s = await scenario('session');
+    const service = unique('svc');
+    const metrics = createMetrics(service);
+    const relay = startRelay({ ...relayOptions(service, s.catalogue), metrics });
+    try {
+      const before = await s.commit([['k', 1], ['k', 2]]);
+      await waitFor('the first events published', async () => (await db(OUTBOX_TABLE).whereNull('published_at')).length === 0);
+      const killed = await db.raw(
+        `select pg_terminate_backend(pid) as done from pg_locks
+         where locktype = 'advisory' and granted and objid = hashtext(?)::oid`, [`tulity-relay:${service}`]);
+      assert.equal(killed.rows.length, 1, 'exactly one session held the relay lock');
+
+      const after = await s.commit([['k', 3], ['k', 4]]);
+      await waitFor('the later events published', async () => (await db(OUTBOX_TABLE).whereNull('published_at')).length === 0);
+      assert.ok(relay.isActive);
+      assert.ok(await counter(metrics, 'relay_failures_total') >= 1, 'the broken session was noticed');
+      assert.equal(await counter(metrics, 'relay_published_total'), before.length + after.length);
+    } finally {
+      await relay.stop();
+    }
+  });
+
   test('a relay SIGKILLed between produce and mark-published loses nothing; the inbox skips the re-sent duplicates', async () => {
     const s = await scenario('relaykill');
     const groupId = unique('g-relaykill');

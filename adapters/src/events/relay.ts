@@ -90,7 +90,13 @@ export function startRelay(options: RelayOptions): Relay {
   metrics.outboxProbes.add(probe);
 
   async function tryLock(): Promise<boolean> {
-    const connection = await db.client.acquireConnection();
+    let connection: PgConnection;
+    try {
+      connection = await db.client.acquireConnection();
+    } catch (error) {
+      logger.warn({ err: error }, 'relay cannot reach the database');
+      return false;
+    }
     try {
       const result = await db.raw('select pg_try_advisory_lock(hashtext(?)) as locked', [lockKey]).connection(connection);
       if (result.rows[0]?.locked === true) {
@@ -102,9 +108,15 @@ export function startRelay(options: RelayOptions): Relay {
       }
     } catch (error) {
       logger.warn({ err: error }, 'relay lock attempt failed');
+      discard(connection);
     }
     await db.client.releaseConnection(connection);
     return false;
+  }
+
+  /** Marks a connection the way knex marks one that errored, so the pool closes it instead of reusing it. */
+  function discard(connection: PgConnection) {
+    (connection as { __knex__disposed?: string }).__knex__disposed = 'relay lock session failed';
   }
 
   async function releaseLock(): Promise<void> {
@@ -117,8 +129,9 @@ export function startRelay(options: RelayOptions): Relay {
       await db.raw('reset synchronous_commit').connection(connection);
       await db.client.releaseConnection(connection);
     } catch {
-      // A broken session already lost its lock; knex must not hand this connection out again.
-      await db.client.destroyRawConnection?.(connection).catch(() => {});
+      // A broken session already lost its lock; closing it makes sure of that.
+      discard(connection);
+      await db.client.releaseConnection(connection);
     }
   }
 
