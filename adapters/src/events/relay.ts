@@ -151,12 +151,22 @@ export function startRelay(options: RelayOptions): Relay {
     await old?.disconnect().catch(() => {});
   }
 
-  async function claim(): Promise<OutboxRow[]> {
+  /**
+   * Marks the acknowledged rows published and claims the next unpublished ones, in one statement:
+   * one database round trip per cycle. Unpublished rows in id order, every time, never "after the
+   * last id seen": a transaction that commits late still has its rows found.
+   */
+  async function markAndClaim(acknowledged: string[]): Promise<OutboxRow[]> {
     try {
-      // Unpublished rows in id order, every time: a transaction that commits late still has its rows found.
+      // The select sees the rows as they were before the update, hence the explicit exclusion.
       const result = await db.raw(
-        `select id, event_id, event_type, topic, key, payload, correlation_id, created_at
-         from ${OUTBOX_TABLE} where published_at is null order by id limit ?`, [batchSize],
+        `with marked as (
+           update ${OUTBOX_TABLE} set published_at = now(), attempts = attempts + 1, last_error = null
+           where id = any(?::bigint[]) returning id
+         )
+         select id, event_id, event_type, topic, key, payload, correlation_id, created_at
+         from ${OUTBOX_TABLE} where published_at is null and not (id = any(?::bigint[]))
+         order by id limit ?`, [acknowledged, acknowledged, batchSize],
       ).connection(lock);
       return result.rows as OutboxRow[];
     } catch (error) {
@@ -184,8 +194,12 @@ export function startRelay(options: RelayOptions): Relay {
     return byTopic;
   }
 
+  /** Rows claimed by the last mark, to send next; cleared by any failure so the next cycle re-claims. */
+  let claimed: OutboxRow[] | undefined;
+
   async function publishBatch(): Promise<number> {
-    const rows = await claim();
+    const rows = claimed ?? await markAndClaim([]);
+    claimed = undefined;
     if (rows.length === 0) return 0;
     try {
       const byTopic = await encode(rows);
@@ -203,15 +217,8 @@ export function startRelay(options: RelayOptions): Relay {
       throw error;
     }
     await options.afterProduce?.(rows.map((row) => row.event_id));
-    try {
-      // Marked only now that the broker acknowledged: a crash before this line re-sends, never loses.
-      await db.raw(
-        `update ${OUTBOX_TABLE} set published_at = now(), attempts = attempts + 1, last_error = null where id = any(?)`,
-        [rows.map((row) => row.id)],
-      ).connection(lock);
-    } catch (error) {
-      throw new StageError('database', error);
-    }
+    // Marked only now that the broker acknowledged: a crash before this line re-sends, never loses.
+    claimed = await markAndClaim(rows.map((row) => row.id));
     const now = Date.now();
     for (const row of rows) {
       metrics.relayPublished.inc({ topic: row.topic, type: row.event_type });
