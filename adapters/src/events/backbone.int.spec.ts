@@ -325,6 +325,41 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
     }
   });
 
+  test('a failing handler is retried until it succeeds, and dead-lettered as retries-exhausted once it never does', async () => {
+    const s = await scenario('retry');
+    const groupId = unique('g-retry');
+    const metrics = createMetrics(groupId);
+    const attempts = new Map<number, number>();
+    const consumer = await startConsumer({
+      ...consumerOptions(s.catalogue, groupId, metrics),
+      maxAttempts: 4, retryMinMs: 20, retryMaxMs: 50,
+      handlers: {
+        [s.definition.type]: async (event, trx) => {
+          const seq = Number(event.payload.seq);
+          attempts.set(seq, (attempts.get(seq) ?? 0) + 1);
+          if (seq === 1 && attempts.get(seq)! <= 2) throw new Error('database hiccup');
+          if (seq === 2) throw new Error('a bug that never goes away');
+          await recordEffect(groupId, event, trx);
+        },
+      },
+    });
+    const relay = startRelay(relayOptions(unique('svc'), s.catalogue));
+    try {
+      const [flaky, broken, healthy] = await s.commit([['k', 1], ['k', 2], ['k', 3]]);
+      await waitForSettled(db, kafka, s.topic, metrics.registry);
+
+      assert.deepEqual((await s.effects(groupId)).map((row) => row.event_id), [flaky, healthy]);
+      const [letter] = await readTopic(kafka, deadLetterTopic(s.topic), 1);
+      assert.equal(letter!.message.headers?.['dlq-reason']?.toString(), 'retries-exhausted');
+      assert.match(letter!.message.headers?.['dlq-error']?.toString() ?? '', /4 attempts, last: a bug that never goes away/);
+      assert.equal(letter!.message.headers?.['event-id']?.toString(), broken);
+      assert.ok(await counter(metrics, 'consumer_failures_total') >= 2 + 3, 'every failed attempt counted');
+    } finally {
+      await relay.stop();
+      await consumer.stop();
+    }
+  });
+
   test('a poison message goes to the DLQ with its reason while the messages after it are applied; replay applies it after the fix', async () => {
     const s = await scenario('poison');
     const groupId = unique('g-poison');
