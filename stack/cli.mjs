@@ -471,7 +471,10 @@ function adminPassword() {
     say(`admin password: in ${relative(file)}`);
     return fs.readFileSync(file, 'utf8').trim();
   }
-  const password = randomBytes(12).toString('base64url');
+  let password;
+  // accounts refuses a password that contains the username.
+  do password = randomBytes(12).toString('base64url');
+  while (password.toLowerCase().includes('admin'));
   fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
   say(`first admin created: user "admin", password "${password}" (kept in ${relative(file)})`);
   return password;

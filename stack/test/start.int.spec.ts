@@ -26,7 +26,7 @@ describe('npm start', () => {
         ...process.env,
         TULITY_PORT_OFFSET: String(offset),
         TULITY_USE_TEST_DATABASES: '1',
-        TULITY_ADMIN_PASSWORD: 'Start-Test-Admin-9',
+        TULITY_ADMIN_PASSWORD: 'Start-Test-Pass-9',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
