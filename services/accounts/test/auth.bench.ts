@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import knex from 'knex';
 import { catalogue } from '@tulity/contracts';
-import { AuthenticationError, createAuthenticator } from '@tulity/adapters/auth/authenticator';
+import { createAuthenticator } from '@tulity/adapters/auth/authenticator';
 import { createRevocationCheck, createRevocationTable, revocationHandlers } from '@tulity/adapters/auth/revocation';
 import { startConsumer } from '@tulity/adapters/events/consumer';
 import { startRelay } from '@tulity/adapters/events/relay';
@@ -15,7 +15,7 @@ import { createLogger } from '@tulity/adapters/logger';
 import { createMetrics } from '@tulity/adapters/metrics';
 import { createArgon2PasswordHasher } from '../src/adapters/crypto/argon2-password-hasher';
 import { issuer } from '../src/main';
-import { adminPassword, brokers, call, databaseUrl, logIn, register, registryUrl, startAccounts } from './harness';
+import { acceptsUnlessRevoked, adminPassword, brokers, call, databaseUrl, logIn, register, registryUrl, startAccounts } from './harness';
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -62,15 +62,6 @@ const consumer = await startConsumer({
   groupId: `bench-probe-${run}`, db: probeDb, kafka, registryUrl, catalogue, handlers: revocationHandlers(),
   logger: createLogger('bench'), metrics: createMetrics('bench'), fromBeginning: false,
 });
-const accepted = async (token: string) => {
-  try {
-    await probe.verify(token);
-    return true;
-  } catch (error) {
-    if (error instanceof AuthenticationError && error.reason === 'revoked') return false;
-    throw error;
-  }
-};
 const probe = createAuthenticator({ jwksUrl: `${h.url}/api/v1/auth/jwks`, issuer, revocations: createRevocationCheck(probeDb, { notRevokedCacheMs: 0 }) });
 const cachedProbe = createAuthenticator({ jwksUrl: `${h.url}/api/v1/auth/jwks`, issuer, revocations: createRevocationCheck(probeDb) });
 
@@ -94,7 +85,7 @@ try {
     await probe.verify(session.accessToken);
     const started = performance.now();
     await call(h.url, 'POST', '/api/v1/auth/logout', { token: session.accessToken });
-    while (await accepted(session.accessToken)) await new Promise((resolve) => setTimeout(resolve, 2));
+    while (await acceptsUnlessRevoked(probe, session.accessToken)) await new Promise((resolve) => setTimeout(resolve, 2));
     propagation.push(performance.now() - started);
   }
   propagation.sort((a, b) => a - b);

@@ -5,7 +5,7 @@ import knex, { type Knex } from 'knex';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Consumer as KafkaConsumer } from 'kafkajs';
 import { catalogue } from '@tulity/contracts';
-import { createAuthenticator, AuthenticationError, type Authenticator } from '@tulity/adapters/auth/authenticator';
+import { createAuthenticator, type Authenticator } from '@tulity/adapters/auth/authenticator';
 import { createRevocationCheck, createRevocationTable } from '@tulity/adapters/auth/revocation';
 import type { Consumer } from '@tulity/adapters/events/consumer';
 import { createInboxTable } from '@tulity/adapters/events/tables';
@@ -14,7 +14,7 @@ import { createKafka } from '@tulity/adapters/kafka/client';
 import { createLogger } from '@tulity/adapters/logger';
 import { createMetrics } from '@tulity/adapters/metrics';
 import { issuer, startAccountsConsumer } from '../src/main';
-import { adminPassword, brokers, call, databaseUrl, logIn, register, registryUrl, startAccounts, type Harness, type Session } from './harness';
+import { acceptsUnlessRevoked, adminPassword, brokers, call, databaseUrl, logIn, register, registryUrl, startAccounts, type Harness, type Session } from './harness';
 
 const topic = catalogue['tulity.accounts.UserRegistered'].topic;
 const run = randomUUID().slice(0, 8);
@@ -82,15 +82,7 @@ describe('accounts events through the outbox, Kafka and the registry', () => {
     await h.close();
   });
 
-  const probeAccepts = async (token: string) => {
-    try {
-      await probe.verify(token);
-      return true;
-    } catch (error) {
-      if (error instanceof AuthenticationError && error.reason === 'revoked') return false;
-      throw error;
-    }
-  };
+  const probeAccepts = (token: string) => acceptsUnlessRevoked(probe, token);
 
   test('register: UserRegistered is on accounts.user, keyed by the user id, and decodes through the registry', async () => {
     const user = await register(h.url, admin.accessToken, 'cashier');

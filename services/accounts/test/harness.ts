@@ -1,5 +1,6 @@
 // The accounts service in-process against the real test database: buildApp on port 0, plus the
 // helpers every HTTP test needs. Kafka is only touched by the readiness check and the event tests.
+import { AuthenticationError, type Authenticator } from '@tulity/adapters/auth/authenticator';
 import { createKafka } from '@tulity/adapters/kafka/client';
 import { createLogger } from '@tulity/adapters/logger';
 import { createMetrics } from '@tulity/adapters/metrics';
@@ -102,4 +103,15 @@ export async function register(baseUrl: string, adminToken: string, role: 'admin
   });
   if (answer.status !== 201) throw new Error(`register ${username} failed: ${answer.status} ${JSON.stringify(answer.body)}`);
   return { id: answer.body.id as string, username, password };
+}
+
+/** True while another service's authenticator accepts the token; false once it refuses it as revoked. */
+export async function acceptsUnlessRevoked(authenticator: Authenticator, token: string): Promise<boolean> {
+  try {
+    await authenticator.verify(token);
+    return true;
+  } catch (error) {
+    if (error instanceof AuthenticationError && error.reason === 'revoked') return false;
+    throw error;
+  }
 }
