@@ -409,13 +409,14 @@ async function up() {
   return started;
 }
 
+/** Every event subject registered with its level, and every topic created, before any service runs. */
 async function registerContracts() {
-  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-  if (!pkg.scripts?.['contracts:register']) return;
-  const result = spawnSync('npm', ['run', '--silent', 'contracts:register'], {
-    cwd: root, stdio: 'inherit', env: { ...process.env, ...config.stackEnv() },
-  });
-  if (result.status !== 0) throw new StackError('contracts could not be registered', 'see the output above');
+  for (const script of ['contracts:register', 'contracts:topics']) {
+    const result = spawnSync('npm', ['run', '--silent', script], {
+      cwd: root, stdio: 'inherit', env: { ...process.env, ...config.stackEnv() },
+    });
+    if (result.status !== 0) throw new StackError(`npm run ${script} failed`, 'see the output above');
+  }
 }
 
 async function down(parts = ['prometheus', 'registry', 'kafka']) {

@@ -11,6 +11,7 @@ import { createRegistryClient, RegistryError } from './registry';
 import { backoff, interruptibleSleep } from './sleep';
 import { INBOX_TABLE } from './tables';
 import { decodeWire, WireFormatError } from './wire';
+import { ensureTopics } from '../kafka/topics';
 
 /** A decoded event, resolved into the reader schema of the consumer's catalogue. */
 export interface IncomingEvent<P = Record<string, unknown>> {
@@ -294,12 +295,8 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   }
 
   await Promise.all([consumer.connect(), producer.connect(), admin.connect()]);
-  // Subscribing to a topic nobody has written yet fails: create it (and its dead-letter topic)
-  // with the broker's defaults; topics that exist are left as they are.
-  await admin.createTopics({
-    topics: topics.flatMap((topic) => [topic, deadLetterTopic(topic)]).map((topic) => ({ topic })),
-    waitForLeaders: true,
-  });
+  // Subscribing to a topic nobody has written yet fails: create it and its dead-letter topic.
+  await ensureTopics(admin, topics.flatMap((topic) => [topic, deadLetterTopic(topic)]));
   await consumer.subscribe({ topics, fromBeginning });
   const joined = new Promise<void>((resolve) => {
     const off = consumer.on(consumer.events.GROUP_JOIN, () => { off(); resolve(); });

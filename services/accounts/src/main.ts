@@ -138,7 +138,6 @@ export function buildApp(deps: Deps) {
 
 /** The consumer role: the same revocation handlers every service runs, so accounts' table also learns from the topic. */
 export async function startAccountsConsumer(deps: Pick<Deps, 'db' | 'kafka' | 'logger' | 'metrics'> & { registryUrl: string; groupId?: string; config?: AccountsConfig }) {
-  await ensureTopics(deps.kafka, [catalogue['tulity.accounts.SessionRevoked'].topic]);
   return startConsumer({
     groupId: deps.groupId ?? service,
     db: deps.db,
@@ -181,18 +180,6 @@ function keepTrying(start: () => Promise<Consumer>, logger: Logger): { stop(): P
   };
 }
 
-// Subscribing to a topic the broker is still auto-creating fails; creating it first (a no-op when it exists) does not.
-async function ensureTopics(kafka: Kafka, topics: string[]) {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((topic) => !existing.has(topic));
-    if (missing.length > 0) await admin.createTopics({ topics: missing.map((topic) => ({ topic })), waitForLeaders: true });
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 async function main() {
   const settings = commonSettings(service, 8011);

@@ -61,25 +61,9 @@ export function buildApp({ db, kafka, logger, metrics, authenticator, outgoing }
   });
 }
 
-/**
- * Subscribing to a topic that does not exist yet fails in kafkajs while the broker auto-creates
- * it (UNKNOWN_TOPIC_OR_PARTITION), so the consumer role creates what it reads first; an existing
- * topic is left as it is.
- */
-async function ensureTopics(kafka: Kafka, topics: string[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic })) });
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /** The consumer role: reserves, releases and receives stock from transactions' events. */
 export async function startProductsConsumer(deps: Omit<Deps, 'authenticator'> & { registryUrl: string; groupId?: string; incoming?: EventCatalogue }) {
   const incoming = deps.incoming ?? consumerCatalogue();
-  await ensureTopics(deps.kafka, [...new Set(Object.values(incoming).map((definition) => definition.topic))]);
   return startConsumer({
     groupId: deps.groupId ?? service,
     db: deps.db,
