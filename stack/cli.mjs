@@ -69,7 +69,7 @@ function maven(what, args) {
   }
 }
 
-export const kafkaHome = () => path.join(dirs.cache, `kafka-${versions.kafka}`);
+const kafkaHome = () => path.join(dirs.cache, `kafka-${versions.kafka}`);
 const registryHome = () => path.join(dirs.cache, `apicurio-registry-${versions.apicurio}`);
 
 function fetchJvmParts() {
@@ -234,32 +234,40 @@ function allDatabases() {
   return list;
 }
 
-async function ensureDatabases() {
+async function withAdmin(work) {
   const admin = await pgClient(postgres.adminUrl);
   try {
-    for (const { role, database } of allDatabases()) await ensureDatabase(admin, role, database);
+    return await work(admin);
   } finally {
     await admin.end();
   }
-  say(`postgres: ready (${allDatabases().length} databases, one role each)`);
 }
 
-async function dropDatabases(which = allDatabases()) {
-  const admin = await pgClient(postgres.adminUrl);
-  try {
-    for (const { database } of which) {
-      await admin.query(`drop database if exists ${quote(database)} with (force)`);
-    }
-  } finally {
-    await admin.end();
-  }
+async function ensureDatabases() {
+  const all = allDatabases();
+  await withAdmin(async (admin) => {
+    for (const { role, database } of all) await ensureDatabase(admin, role, database);
+  });
+  say(`postgres: ready (${all.length} databases, one role each)`);
+}
+
+const dropDatabase = (admin, database) => admin.query(`drop database if exists ${quote(database)} with (force)`);
+
+async function dropDatabases() {
+  await withAdmin(async (admin) => {
+    for (const { database } of allDatabases()) await dropDatabase(admin, database);
+  });
 }
 
 /** Every test run starts from empty test databases: nothing left over from an earlier run or branch. */
 async function recreateTestDatabases() {
   const tests = allDatabases().filter(({ database }) => database.endsWith('_test'));
-  await dropDatabases(tests);
-  await ensureDatabases();
+  await withAdmin(async (admin) => {
+    for (const { role, database } of tests) {
+      await dropDatabase(admin, database);
+      await ensureDatabase(admin, role, database);
+    }
+  });
   say(`postgres: ${tests.length} test databases recreated empty`);
 }
 
