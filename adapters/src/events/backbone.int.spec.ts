@@ -353,7 +353,10 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
       assert.equal(letter!.message.headers?.['dlq-reason']?.toString(), 'retries-exhausted');
       assert.match(letter!.message.headers?.['dlq-error']?.toString() ?? '', /4 attempts, last: a bug that never goes away/);
       assert.equal(letter!.message.headers?.['event-id']?.toString(), broken);
-      assert.ok(await counter(metrics, 'consumer_failures_total') >= 2 + 3, 'every failed attempt counted');
+      // Failures are counted on the one-by-one path: the broken event fails 3 times there before its
+      // 4th attempt dead-letters it; the flaky one at least once (when the three arrive in one run,
+      // its first failure is the run's, which is retried one by one and not counted as an attempt).
+      assert.ok(await counter(metrics, 'consumer_failures_total') >= 3 + 1, 'every failed one-by-one attempt counted');
     } finally {
       await relay.stop();
       await consumer.stop();

@@ -49,7 +49,7 @@ export function eventMetrics(registry: Registry): EventMetrics {
     relayPublishLatency: new Histogram({ name: 'relay_publish_latency_seconds', help: 'From outbox write to broker acknowledgement.', labelNames: ['topic'], buckets: latencyBuckets, registers }),
     consumerProcessed: new Counter({ name: 'consumer_processed_total', help: 'Events applied (inbox row and effect committed).', labelNames: ['group', 'type'], registers }),
     consumerDuplicates: new Counter({ name: 'consumer_duplicates_total', help: 'Events skipped because the inbox already held their id.', labelNames: ['group', 'type'], registers }),
-    consumerFailures: new Counter({ name: 'consumer_failures_total', help: 'Attempts to apply an event that failed and will be retried.', labelNames: ['group', 'type'], registers }),
+    consumerFailures: new Counter({ name: 'consumer_failures_total', help: 'Attempts to apply one event that failed and will be retried (a failed run of events is retried one by one, not counted here).', labelNames: ['group', 'type'], registers }),
     consumerDeadLettered: new Counter({ name: 'consumer_dead_lettered_total', help: 'Messages sent to the dead-letter topic, by reason.', labelNames: ['group', 'topic', 'reason'], registers }),
     endToEnd: new Histogram({ name: 'event_end_to_end_seconds', help: 'From the event occurring to its effect being committed by a consumer.', labelNames: ['group', 'type'], buckets: latencyBuckets, registers }),
     consumerLag: new Gauge({ name: 'consumer_lag', help: 'End offset minus committed offset.', labelNames: ['group', 'topic', 'partition'], registers }),
