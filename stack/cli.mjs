@@ -8,8 +8,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as config from './config.mjs';
+import { formatKafkaStorage, kafkaLog4j, kafkaProperties } from './kafka.mjs';
 
-const { root, dirs, versions, kafka, registry, postgres, services, host, prometheusPort } = config;
+const { root, dirs, versions, kafka, registry, postgres, services, host, prometheusPort, kafkaHome, registryHome } = config;
 
 class StackError extends Error {
   constructor(message, hint) {
@@ -69,12 +70,10 @@ function maven(what, args) {
   }
 }
 
-const kafkaHome = () => path.join(dirs.cache, `kafka-${versions.kafka}`);
-const registryHome = () => path.join(dirs.cache, `apicurio-registry-${versions.apicurio}`);
 
 function fetchJvmParts() {
   requireCommand('java', 'install a Java 17 runtime (apt-get install openjdk-17-jre-headless)');
-  const kafkaDir = kafkaHome();
+  const kafkaDir = kafkaHome;
   if (!fs.existsSync(path.join(kafkaDir, '.complete'))) {
     say(`kafka ${versions.kafka}: fetching jars through Maven`);
     fs.rmSync(kafkaDir, { recursive: true, force: true });
@@ -84,7 +83,7 @@ function fetchJvmParts() {
     ]);
     fs.writeFileSync(path.join(kafkaDir, '.complete'), new Date().toISOString());
   }
-  const registryDir = registryHome();
+  const registryDir = registryHome;
   if (!fs.existsSync(path.join(registryDir, '.complete'))) {
     say(`apicurio registry ${versions.apicurio}: fetching through Maven`);
     const downloads = path.join(dirs.cache, 'downloads');
@@ -274,33 +273,6 @@ async function recreateTestDatabases() {
 // ---------------------------------------------------------------------------------------------
 // Kafka (single-node KRaft)
 
-function kafkaProperties(dataDir) {
-  return [
-    'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.bootstrap.servers=${host}:${kafka.controllerPort}`,
-    `listeners=PLAINTEXT://${host}:${kafka.port},CONTROLLER://${host}:${kafka.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${host}:${kafka.port}`,
-    'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    'inter.broker.listener.name=PLAINTEXT',
-    `log.dirs=${dataDir}`,
-    // One node: every internal topic must fit on it, or consumer groups never find a coordinator.
-    'offsets.topic.replication.factor=1',
-    'offsets.topic.num.partitions=10',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'share.coordinator.state.topic.replication.factor=1',
-    'share.coordinator.state.topic.min.isr=1',
-    'default.replication.factor=1',
-    'num.partitions=3',
-    'auto.create.topics.enable=true',
-    'group.initial.rebalance.delay.ms=0',
-    'log.retention.hours=168',
-    '',
-  ].join('\n');
-}
-
 async function startKafka() {
   const existing = runningPid('kafka');
   if (existing) {
@@ -312,18 +284,15 @@ async function startKafka() {
   const dataDir = path.join(dirs.data, 'kafka');
   const propertiesFile = path.join(dirs.run, 'kafka.properties');
   fs.mkdirSync(dataDir, { recursive: true });
-  fs.writeFileSync(propertiesFile, kafkaProperties(dataDir));
-  const classpath = `${kafkaHome()}/*`;
-  const log4j = `-Dlog4j2.configurationFile=${path.join(root, 'stack', 'kafka-log4j2.properties')}`;
+  fs.writeFileSync(propertiesFile, kafkaProperties({ port: kafka.port, controllerPort: kafka.controllerPort, dataDir }));
+  const classpath = `${kafkaHome}/*`;
   if (!fs.existsSync(path.join(dataDir, 'meta.properties'))) {
     say('kafka: formatting storage');
-    const clusterId = randomBytes(16).toString('base64url').slice(0, 22);
-    const format = spawnSync('java', [log4j, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '--standalone',
-      '-t', clusterId, '-c', propertiesFile], { encoding: 'utf8' });
+    const format = formatKafkaStorage(classpath, propertiesFile);
     fs.appendFileSync(logPath('kafka'), format.stdout + format.stderr);
     if (format.status !== 0) throw new StackError('kafka storage format failed', `see ${relative(logPath('kafka'))}`);
   }
-  const pid = startDetached('kafka', 'java', [`-Xms${kafka.heap}`, `-Xmx${kafka.heap}`, '-XX:+UseG1GC', log4j,
+  const pid = startDetached('kafka', 'java', [`-Xms${kafka.heap}`, `-Xmx${kafka.heap}`, '-XX:+UseG1GC', kafkaLog4j,
     '-cp', classpath, 'kafka.Kafka', propertiesFile]);
   say(`kafka: starting (pid ${pid}), waiting for broker metadata on ${kafka.brokers}`);
   await waitFor('kafka', pid, kafkaAnswers, 120_000);
@@ -357,7 +326,7 @@ async function startRegistry() {
     return false;
   }
   await requireFreePort(registry.port, 'the schema registry', 'TULITY_REGISTRY_PORT');
-  const home = registryHome();
+  const home = registryHome;
   const runner = fs.readdirSync(home).find((f) => f.endsWith('-runner.jar'));
   if (!runner) throw new StackError(`no runner jar in ${relative(home)}`, 'delete .stack/cache and run again');
   const { role, database } = { role: 'tulity_registry', database: registry.database };

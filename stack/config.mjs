@@ -21,6 +21,10 @@ export const versions = {
   apicurio: '3.0.9',
 };
 
+/** Where the fetched parts live: Kafka's jars and the unpacked registry. */
+export const kafkaHome = path.join(dirs.cache, `kafka-${versions.kafka}`);
+export const registryHome = path.join(dirs.cache, `apicurio-registry-${versions.apicurio}`);
+
 export const host = '127.0.0.1';
 
 export const kafka = {

@@ -8,6 +8,7 @@ import { fork, spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { kafkaHome } from '../../stack/config.mjs';
 import { assertTestDatabase, createDatabase } from '../src/postgres/database';
 import { createKafka } from '../src/kafka/client';
 import { createLogger } from '../src/logger';
@@ -23,8 +24,6 @@ import {
 const total = Number(process.env.BENCH_EVENTS ?? 50_000);
 const rate = Number(process.env.BENCH_RATE ?? 500);
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const kafkaJars = path.join(process.env.TULITY_STACK_CACHE ?? path.join(root, '.stack', 'cache'), 'kafka-4.1.1');
 
 assertTestDatabase(testDatabaseUrl);
 const db = createDatabase(testDatabaseUrl);
@@ -70,7 +69,7 @@ async function relayThroughput() {
 function producerPerformance(recordSize: number) {
   const topic = unique('bench.producer-performance');
   say(`running Kafka's ProducerPerformance (${total} records of ${recordSize} bytes)`);
-  const result = spawnSync('java', ['-Xmx512m', '-cp', `${kafkaJars}/*`, 'org.apache.kafka.tools.ProducerPerformance',
+  const result = spawnSync('java', ['-Xmx512m', '-cp', `${kafkaHome}/*`, 'org.apache.kafka.tools.ProducerPerformance',
     '--topic', topic, '--num-records', String(total), '--record-size', String(recordSize), '--throughput', '-1',
     '--producer-props', `bootstrap.servers=${sharedBrokers.join(',')}`, 'acks=all', 'enable.idempotence=true'], { encoding: 'utf8' });
   const summary = result.stdout.trim().split('\n').at(-1) ?? '';

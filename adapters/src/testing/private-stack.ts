@@ -1,17 +1,12 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { host, kafkaHome, registryHome } from '../../../stack/config.mjs';
+import { formatKafkaStorage, kafkaLog4j, kafkaProperties } from '../../../stack/kafka.mjs';
 
 // A broker and a registry of a test's own, for tests that stop them: the shared ones stay up.
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const cache = process.env.TULITY_STACK_CACHE ?? path.join(process.env.TULITY_STACK_DIR ?? path.join(root, '.stack'), 'cache');
-const kafkaJars = path.join(cache, 'kafka-4.1.1');
-const registryHome = path.join(cache, 'apicurio-registry-3.0.9');
-const host = '127.0.0.1';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A JVM process that can be stopped and started again on the same data. */
@@ -79,28 +74,13 @@ export function privateKafka(port = 19092, controllerPort = 19093): PrivateServe
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tulity-kafka-'));
   const properties = path.join(dir, 'server.properties');
   const log = path.join(dir, 'kafka.log');
-  fs.writeFileSync(properties, [
-    'process.roles=broker,controller', 'node.id=1',
-    `controller.quorum.bootstrap.servers=${host}:${controllerPort}`,
-    `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${host}:${port}`,
-    'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    'inter.broker.listener.name=PLAINTEXT', `log.dirs=${path.join(dir, 'data')}`,
-    'offsets.topic.replication.factor=1', 'offsets.topic.num.partitions=3',
-    'transaction.state.log.replication.factor=1', 'transaction.state.log.min.isr=1',
-    'share.coordinator.state.topic.replication.factor=1', 'share.coordinator.state.topic.min.isr=1',
-    'default.replication.factor=1', 'num.partitions=3', 'auto.create.topics.enable=true',
-    'group.initial.rebalance.delay.ms=0', '',
-  ].join('\n'));
-  const classpath = `${kafkaJars}/*`;
-  const log4j = `-Dlog4j2.configurationFile=${path.join(root, 'stack', 'kafka-log4j2.properties')}`;
-  const format = spawnSync('java', [log4j, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '--standalone',
-    '-t', randomBytes(16).toString('base64url').slice(0, 22), '-c', properties], { encoding: 'utf8' });
+  fs.writeFileSync(properties, kafkaProperties({ port, controllerPort, dataDir: path.join(dir, 'data'), offsetsPartitions: 3 }));
+  const classpath = `${kafkaHome}/*`;
+  const format = formatKafkaStorage(classpath, properties);
   if (format.status !== 0) throw new Error(`private kafka format failed: ${format.stderr}`);
   return server('kafka', port, dir, () => {
     const out = fs.openSync(log, 'a');
-    const child = spawn('java', ['-Xms256m', '-Xmx512m', log4j, '-cp', classpath, 'kafka.Kafka', properties],
+    const child = spawn('java', ['-Xms256m', '-Xmx512m', kafkaLog4j, '-cp', classpath, 'kafka.Kafka', properties],
       { stdio: ['ignore', out, out] });
     fs.closeSync(out);
     return child;
