@@ -1,6 +1,7 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
+import { ensureTopics } from '../kafka/topics';
 
 /**
  * Reads `count` messages of `topic` from the beginning with a throwaway group. With a registry URL
@@ -11,6 +12,10 @@ export async function readTopic(kafka: Kafka, topic: string, count: number, regi
   const registry = registryUrl ? new SchemaRegistry({ host: registryUrl }) : undefined;
   const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}` });
   const messages: Array<{ partition: number; message: KafkaMessage; decoded?: any }> = [];
+  // The relay may not have written the topic yet, and kafkajs fails a subscribe to a topic the broker is still creating.
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, [topic]).finally(() => admin.disconnect());
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
