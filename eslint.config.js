@@ -5,9 +5,11 @@ import tseslint from 'typescript-eslint';
 // reached only through ports that adapters implement.
 export const infrastructure = [
   'koa', '@koa/*', 'kafkajs', 'knex', 'pg', 'pg-*', 'prom-client', 'jsonwebtoken', 'jose', 'avsc',
-  'pino', 'pino-*', 'argon2', 'raw-body', '@kafkajs/*', '@tulity/adapters', '@tulity/adapters/*',
-  '**/adapters/**', 'node:http', 'node:net', 'node:fs', 'node:child_process',
+  'pino', 'pino-*', 'argon2', 'raw-body', '@kafkajs/*', 'node:http', 'node:net', 'node:fs', 'node:child_process',
 ];
+// Shared adapters and a service's own adapters, except the plain-TypeScript core (Failure, Page, Actor).
+const adapterImports = '^(@tulity/adapters(?!/core/).*|\\.{1,2}/(.*/)?adapters(/.*)?)$';
+const message = 'domain/ and application/ stay free of infrastructure: define a port here and implement it in src/adapters/.';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '.stack/**', '**/dist/**'] },
@@ -23,13 +25,10 @@ export default tseslint.config(
     },
   },
   {
-    files: ['services/*/src/domain/**/*.ts', 'services/*/src/application/**/*.ts'],
+    files: ['services/*/src/domain/**/*.ts', 'services/*/src/application/**/*.ts', 'adapters/src/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{
-          group: infrastructure,
-          message: 'domain/ and application/ stay free of infrastructure: define a port here and implement it in src/adapters/.',
-        }],
+        patterns: [{ group: infrastructure, message }, { regex: adapterImports, message }],
       }],
     },
   },

@@ -45,8 +45,9 @@ async function call(url: string, method: string, body?: unknown): Promise<{ stat
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (error) {
-    const cause = (error as Error).cause;
-    throw new Error(`schema registry unreachable (${method} ${url}): ${cause instanceof Error ? cause.message : (error as Error).message}`);
+    // fetch puts the socket's error (ECONNREFUSED…) in `cause`; not `instanceof Error`, which fails across realms.
+    const { cause, message } = error as { cause?: { message?: string }; message: string };
+    throw new Error(`schema registry unreachable (${method} ${url}): ${cause?.message ?? message}`);
   }
   const text = await response.text();
   let json: any = text;

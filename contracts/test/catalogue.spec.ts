@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import avro from 'avsc';
 import { catalogue, consumedBy, entries, eventsOf, readerCatalogue, readerSchema, topics } from '../src/index';

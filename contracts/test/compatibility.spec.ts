@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { historyViolations, pairsFor, readIssues, readerViolations } from '../src/compatibility';
 import { fieldsInReason } from '../src/registry';

@@ -2,7 +2,7 @@
 // broker in the Confluent wire format; a consumer still on v1 and one already on v2 both read
 // all of them, each through its own reader schema resolved against the writer schema the
 // registry returns for the id in the message.
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
@@ -73,7 +73,7 @@ async function consume(name: string, readerSchema: object, count: number): Promi
   return received;
 }
 
-before(async () => {
+beforeAll(async () => {
   admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
@@ -81,7 +81,7 @@ before(async () => {
   await producer.connect();
 });
 
-after(async () => {
+afterAll(async () => {
   await producer?.disconnect();
   await admin?.deleteTopics({ topics: [topic] }).catch(() => undefined);
   await admin?.disconnect();

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -34,11 +34,11 @@ function plantPurchaseV3(change: (fields: RecordSchema['fields']) => RecordSchem
 
 const purchaseSubject = 'transactions.purchase-tulity.transactions.PurchaseRecorded';
 
-before(() => {
+beforeAll(() => {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tulity-contracts-'));
 });
 
-after(() => {
+afterAll(() => {
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 

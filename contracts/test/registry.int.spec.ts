@@ -1,4 +1,4 @@
-import { after, describe, test } from 'node:test';
+import { afterAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -20,7 +20,7 @@ function scratchSubject(name: string): string {
   return subject;
 }
 
-after(async () => {
+afterAll(async () => {
   await Promise.all(throwaway.map((subject) => deleteSubject(registryUrl, subject)));
 });
 

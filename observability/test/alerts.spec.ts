@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { parse } from 'yaml';
 import { createMetrics } from '@tulity/adapters/metrics';
 import { eventMetrics } from '@tulity/adapters/events/metrics';

@@ -2,7 +2,7 @@
 // Confluent-compatible registry that encodes, decodes and refuses an incompatible change.
 import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { Kafka, logLevel } from 'kafkajs';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 
@@ -25,8 +25,8 @@ describe('local stack smoke', () => {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const registry = new SchemaRegistry({ host: registryUrl });
 
-  before(() => producer.connect());
-  after(() => producer.disconnect());
+  beforeAll(() => producer.connect());
+  afterAll(() => producer.disconnect());
 
   test('a consumer group reads back what an idempotent producer wrote', async () => {
     const topic = `smoke.kafka.${run}`;

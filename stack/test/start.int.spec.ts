@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import * as config from '../config.mjs';
 
 const offset = 1000;
@@ -19,7 +19,7 @@ function portOpen(port: number) {
 }
 
 describe('npm start', () => {
-  test('starts every service, serves health on each, and stops them all on Ctrl-C', { timeout: 300_000 }, async () => {
+  test('starts every service, serves health on each, and stops them all on Ctrl-C', async () => {
     const child = spawn(process.execPath, [path.join(config.root, 'stack', 'cli.mjs'), 'start'], {
       cwd: config.root,
       env: {
@@ -70,5 +70,5 @@ describe('npm start', () => {
     }
     // The shared broker and registry were already running, so this start must leave them up.
     assert.equal(await portOpen(config.kafka.port), true);
-  });
+  }, 300_000);
 });

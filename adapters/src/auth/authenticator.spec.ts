@@ -1,4 +1,4 @@
-import { describe, test, before } from 'node:test';
+import { describe, test, beforeAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { createPublicKey, createHmac, randomUUID } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
@@ -19,7 +19,7 @@ async function refusal(promise: Promise<unknown>): Promise<AuthFailure> {
 
 describe('createAuthenticator', () => {
   let issuer: TestIssuer;
-  before(async () => {
+  beforeAll(async () => {
     issuer = await createTestIssuer();
   });
 

@@ -1,7 +1,8 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 
-export type Role = 'admin' | 'manager' | 'cashier';
-export const roles: readonly Role[] = ['admin', 'manager', 'cashier'];
+import { roles, type Role } from '../core/actor';
+
+export { roles, type Role };
 
 /** Who a verified access token speaks for. Times are epoch milliseconds. */
 export interface Principal {

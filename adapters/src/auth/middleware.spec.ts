@@ -1,4 +1,4 @@
-import { describe, test, before, after } from 'node:test';
+import { describe, test, beforeAll, afterAll, expect } from '@jest/globals';
 import assert from 'node:assert/strict';
 import Router from '@koa/router';
 import { createHttpApp } from '../http/app';
@@ -13,7 +13,7 @@ describe('authenticate and requireRole', () => {
   let server: RunningServer;
   let url: string;
 
-  before(async () => {
+  beforeAll(async () => {
     issuer = await createTestIssuer();
     const router = new Router<AuthState>();
     router.use(authenticate(issuer.authenticator()));
@@ -27,7 +27,7 @@ describe('authenticate and requireRole', () => {
     server = await listen(app, 0);
     url = `http://127.0.0.1:${server.port}`;
   });
-  after(() => server.close());
+  afterAll(() => server.close());
 
   test('puts the principal on the state for a valid token', async () => {
     const token = await issuer.mint({ role: 'cashier', userId: 'user-7' });
@@ -35,7 +35,7 @@ describe('authenticate and requireRole', () => {
     const response = await fetch(`${url}/whoami`, { headers: { authorization: `Bearer ${token}` } });
 
     assert.equal(response.status, 200);
-    assert.deepEqual(await response.json(), { userId: 'user-7' });
+    expect(await response.json()).toEqual({ userId: 'user-7' });
   });
 
   test('answers 401 problem+json with a Bearer challenge without a token', async () => {

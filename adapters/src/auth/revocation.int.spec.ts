@@ -1,4 +1,4 @@
-import { describe, test, before, after } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { assertTestDatabase, createDatabase, type Knex } from '../postgres/database';
@@ -17,13 +17,13 @@ function principal(overrides: Partial<Principal> = {}): Principal {
 
 describe('revocations in Postgres', () => {
   let db: Knex;
-  before(async () => {
+  beforeAll(async () => {
     assertTestDatabase(url);
     db = createDatabase(url);
     await dropRevocationTable(db);
     await createRevocationTable(db);
   });
-  after(async () => {
+  afterAll(async () => {
     await dropRevocationTable(db);
     await db.destroy();
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
 import { assertTestDatabase, createDatabase } from '../postgres/database';
 import { createKafka } from '../kafka/client';
 import { createLogger } from '../logger';
@@ -65,13 +65,13 @@ const relayOptions = (service: string, catalogue: Record<string, ReturnType<type
 const counter = (metrics: ReturnType<typeof createMetrics>, name: string) => counterTotal(metrics.registry, name);
 
 describe('event backbone against the real Postgres, Kafka and registry', () => {
-  before(async () => {
+  beforeAll(async () => {
     await resetTables(db);
   });
   beforeEach(async () => {
     await db.raw(`truncate ${OUTBOX_TABLE}, ${INBOX_TABLE}, ${EFFECTS_TABLE} restart identity`);
   });
-  after(async () => {
+  afterAll(async () => {
     await db.destroy();
   });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
 import { assertTestDatabase, createDatabase } from '../postgres/database';
 import { createKafka } from '../kafka/client';
 import { createLogger } from '../logger';
@@ -54,7 +54,7 @@ async function setUp(definitions: Array<ReturnType<typeof itemRecorded>>) {
 }
 
 describe('event backbone through broker and registry outages', () => {
-  before(async () => {
+  beforeAll(async () => {
     broker = privateKafka();
     registry = privateRegistry();
     await Promise.all([broker.start(), registry.start(), resetTables(db)]);
@@ -62,7 +62,7 @@ describe('event backbone through broker and registry outages', () => {
   beforeEach(async () => {
     await db.raw(`truncate ${OUTBOX_TABLE}, ${INBOX_TABLE}, ${EFFECTS_TABLE} restart identity`);
   });
-  after(async () => {
+  afterAll(async () => {
     await Promise.all([broker?.destroy(), registry?.destroy()]);
     await db.destroy();
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test, expect } from '@jest/globals';
 import Router from '@koa/router';
 import { z } from 'zod';
 import { createLogger } from '../logger';
@@ -43,11 +43,11 @@ describe('http app factory', () => {
   let server: RunningServer;
   let base: string;
 
-  before(async () => {
+  beforeAll(async () => {
     server = await listen(buildTestApp(ready), 0);
     base = `http://127.0.0.1:${server.port}`;
   });
-  after(() => server.close());
+  afterAll(() => server.close());
 
   const post = (path: string, body: string, type = 'application/json') =>
     fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
@@ -65,7 +65,7 @@ describe('http app factory', () => {
   test('valid input is parsed and answered', async () => {
     const response = await post('/api/v1/widgets', JSON.stringify({ name: 'bolt', size: 3 }));
     assert.equal(response.status, 201);
-    assert.deepEqual(await response.json(), { name: 'bolt', size: 3 });
+    expect(await response.json()).toEqual({ name: 'bolt', size: 3 });
   });
 
   test('malformed JSON is a 400, not a 500', async () => {
@@ -79,7 +79,7 @@ describe('http app factory', () => {
       'REQUEST.INVALID',
     );
     const fields = (body.errors as Array<{ field: string }>).map((e) => e.field).sort();
-    assert.deepEqual(fields, ['colour', 'name', 'size']);
+    expect(fields).toEqual(['colour', 'name', 'size']);
   });
 
   test('a body of the wrong shape is a 400', async () => {
@@ -122,7 +122,7 @@ describe('http app factory', () => {
     try {
       const failing = await fetch(`${base}/health/ready`);
       assert.equal(failing.status, 503);
-      assert.deepEqual(await failing.json(), {
+      expect(await failing.json()).toEqual({
         status: 'unavailable',
         service: 'test',
         checks: { database: { status: 'failing', reason: 'connection refused' } },

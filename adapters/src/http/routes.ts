@@ -1,11 +1,14 @@
 // A route is declared once: its zod schemas validate the request and document it in OpenAPI,
-// and its access rule guards it. Services map their domain failures to problems in `mapError`.
+// and its access rule guards it. Use cases' Failures become problems through one table
+// (./problems.ts); path parameters are ids (UUIDs) unless a route says otherwise.
 import Router from '@koa/router';
 import type Koa from 'koa';
 import { z } from 'zod';
 import type { Authenticator, Role } from '../auth/authenticator';
 import { authenticate, requireRole, type AuthState } from '../auth/middleware';
 import type { AppState } from './app';
+import { ProblemError } from './problem';
+import { toProblem } from './problems';
 import { parseInput } from './validation';
 
 export type RouteState = AppState & AuthState;
@@ -24,6 +27,8 @@ export interface Route<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.
   access?: Access;
   body?: B;
   query?: Q;
+  /** Path parameters; by default every `:name` must be a UUID, and anything else is a 404. */
+  params?: z.ZodType<Record<string, string>>;
   /** The response body's shape, documented in OpenAPI. */
   response?: z.ZodType;
   /** 201 for creations, 204 for no content; 200 otherwise. */
@@ -40,8 +45,17 @@ export interface RouterOptions {
   authenticator: Authenticator;
   /** Access of routes that do not say: e.g. readers for GET, writers otherwise. */
   defaultAccess?: (route: Route) => Access;
-  /** Turns an expected failure (a domain error) into a ProblemError; anything else is rethrown as is. */
-  mapError?: (error: unknown) => unknown;
+}
+
+const uuid = z.uuid();
+const idParams = (r: Route): z.ZodType<Record<string, string>> =>
+  z.object(Object.fromEntries([...r.path.matchAll(/:(\w+)/g)].map(([, name]) => [name!, uuid])));
+
+function parseParams(schema: z.ZodType<Record<string, string>>, params: Record<string, string>): Record<string, string> {
+  const result = schema.safeParse(params);
+  // A malformed id names nothing that exists: 404, the same answer as a well-formed unknown id.
+  if (!result.success) throw new ProblemError(404, 'REQUEST.NOT_FOUND', 'There is no such resource.');
+  return result.data;
 }
 
 const accessOf = (r: Route, options: Pick<RouterOptions, 'defaultAccess'>): Access =>
@@ -53,16 +67,18 @@ export function buildRouter(routes: Route[], options: RouterOptions): Router<Rou
   for (const r of routes) {
     const access = accessOf(r, options);
     const guards = access === 'public' ? [] : [authenticated, ...(access === 'any-role' ? [] : [requireRole(...access)])];
+    const paramsSchema = r.params ?? idParams(r);
     router[r.method](r.path, ...guards, async (ctx) => {
       try {
+        const params = parseParams(paramsSchema, ctx.params);
         // An absent body is checked like an empty object, so it is answered field by field too.
         const body = r.body ? parseInput(r.body, ctx.state.body === undefined ? {} : ctx.state.body) : undefined;
         const query = r.query ? parseInput(r.query, ctx.query, 'query') : undefined;
-        const result = await r.handle({ params: ctx.params, body, query, ctx });
+        const result = await r.handle({ params, body, query, ctx });
         ctx.status = r.status ?? 200;
         if (ctx.status !== 204) ctx.body = result;
       } catch (error) {
-        throw options.mapError ? options.mapError(error) : error;
+        throw toProblem(error);
       }
     });
   }
@@ -75,6 +91,7 @@ const problemDescriptions: Record<number, string> = {
   403: 'The role or user may not do this',
   404: 'No such resource',
   409: 'Conflicts with the stored state',
+  422: 'Well-formed, but names something that cannot be used',
   413: 'Body too large',
   415: 'Body is not JSON',
   429: 'Too many attempts; see Retry-After',
@@ -97,8 +114,6 @@ const problemSchema = {
 export interface OpenApiOptions extends Pick<RouterOptions, 'defaultAccess'> {
   title: string;
   description: string;
-  /** The schema of path parameters, e.g. `{ type: 'string', format: 'uuid' }`. */
-  pathParameter?: object;
   /** Problem statuses every route of the service can answer, e.g. 404 and 409. */
   commonProblems?: number[];
 }
@@ -109,8 +124,9 @@ export function openApiDocument(routes: Route[], options: OpenApiOptions): objec
   for (const r of routes) {
     const access = accessOf(r, options);
     const path = `/api/v1${r.path.replace(/:(\w+)/g, '{$1}')}`;
+    const pathSchemas = (z.toJSONSchema(r.params ?? idParams(r), { io: 'input' }) as { properties?: Record<string, object> }).properties ?? {};
     const params = [...r.path.matchAll(/:(\w+)/g)].map(([, name]) => ({
-      name, in: 'path', required: true, schema: options.pathParameter ?? { type: 'string' },
+      name, in: 'path', required: true, schema: pathSchemas[name!] ?? { type: 'string' },
     }));
     const query = r.query
       ? Object.entries((z.toJSONSchema(r.query, { io: 'input' }) as { properties?: Record<string, object> }).properties ?? {})

@@ -19,12 +19,3 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
     return [{ field: issue.path.join('.') || '(root)', message: issue.message }];
   });
 }
-
-/** Query strings arrive as text: `page=2` is a number to us. Lists share these parameters. */
-export const listQuery = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(20),
-  sort: z.string().max(64).optional(),
-  q: z.string().max(200).optional(),
-});
-export type ListQuery = z.infer<typeof listQuery>;

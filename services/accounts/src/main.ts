@@ -122,7 +122,6 @@ export function buildApp(deps: Deps) {
     openapi: openApiDocument(routes, {
       title: 'Tulity accounts',
       description: 'Users, roles and sessions. Access tokens are ES256 JWTs verified by every service with the keys at /api/v1/auth/jwks.',
-      pathParameter: { type: 'string', format: 'uuid' },
     }),
     routers: [buildRouter(routes, { authenticator })],
     readiness: {

@@ -1,13 +1,13 @@
-import { test, before, after } from 'node:test';
+import { test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { buildUseCases } from '../src/main';
 import { startAccounts, type Harness } from './harness';
 
 let h: Harness;
-before(async () => {
+beforeAll(async () => {
   h = await startAccounts();
 });
-after(() => h.close());
+afterAll(() => h.close());
 
 test('two admins demoting each other at once leave one admin, with a 409 and no error', async () => {
   const useCases = buildUseCases(h.deps);

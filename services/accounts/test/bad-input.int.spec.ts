@@ -1,4 +1,4 @@
-import { describe, test, before, after } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { adminPassword, call, logIn, register, startAccounts, type Answer, type Harness, type Session } from './harness';
 
@@ -20,12 +20,12 @@ describe('bad input on every endpoint: a 4xx problem, never a 500, nothing writt
   let h: Harness;
   let admin: Session;
   let cashierId: string;
-  before(async () => {
+  beforeAll(async () => {
     h = await startAccounts();
     admin = await logIn(h.url, 'admin', adminPassword);
     cashierId = (await register(h.url, admin.accessToken, 'cashier')).id;
   });
-  after(() => h.close());
+  afterAll(() => h.close());
 
   const counts = async () => Object.fromEntries(await Promise.all(tablesThatMustNotChange.map(async (table) => {
     const rows = await h.db(table).count({ count: '*' });

@@ -1,4 +1,4 @@
-import { describe, test, before, after } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import knex, { type Knex } from 'knex';
@@ -43,7 +43,7 @@ describe('accounts events through the outbox, Kafka and the registry', () => {
   let probeConsumer: Consumer;
   let probe: Authenticator;
 
-  before(async () => {
+  beforeAll(async () => {
     h = await startAccounts();
     admin = await logIn(h.url, 'admin', adminPassword);
     relay = startRelay({ service: 'accounts', db: h.db, kafka, registryUrl, catalogue, logger: createLogger('accounts'), metrics: createMetrics('accounts'), maxIdleMs: 50 });
@@ -73,7 +73,7 @@ describe('accounts events through the outbox, Kafka and the registry', () => {
     });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await probeConsumer?.stop();
     await reader?.disconnect();
     await relay?.stop();

@@ -1,4 +1,4 @@
-import { describe, test, before, after } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { decodeProtectedHeader } from 'jose';
 import { adminPassword, call, logIn, register, startAccounts, type Harness, type Session } from './harness';
@@ -6,11 +6,11 @@ import { adminPassword, call, logIn, register, startAccounts, type Harness, type
 describe('accounts over HTTP', () => {
   let h: Harness;
   let admin: Session;
-  before(async () => {
+  beforeAll(async () => {
     h = await startAccounts();
     admin = await logIn(h.url, 'admin', adminPassword);
   });
-  after(() => h.close());
+  afterAll(() => h.close());
 
   describe('sessions', () => {
     test('login returns tokens and the user; me answers with the token\'s user', async () => {

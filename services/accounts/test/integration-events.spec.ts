@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { Knex } from 'knex';
 import { catalogue } from '@tulity/contracts';

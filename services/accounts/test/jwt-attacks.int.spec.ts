@@ -1,4 +1,4 @@
-import { describe, test, before, after } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { createHmac, createPublicKey, randomUUID } from 'node:crypto';
 import { SignJWT, decodeJwt, exportJWK, generateKeyPair } from 'jose';
@@ -11,12 +11,12 @@ describe('JWT attacks on accounts: every one is a 401', () => {
   let h: Harness;
   let admin: Session;
   let claims: Record<string, unknown>;
-  before(async () => {
+  beforeAll(async () => {
     h = await startAccounts();
     admin = await logIn(h.url, 'admin', adminPassword);
     claims = decodeJwt(admin.accessToken);
   });
-  after(() => h.close());
+  afterAll(() => h.close());
 
   /** Signs with accounts' real active key, so only the claim under test is wrong. */
   async function signWithRealKey(payload: Record<string, unknown>, kid?: string) {

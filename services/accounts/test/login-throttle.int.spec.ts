@@ -1,4 +1,4 @@
-import { describe, test, before, after } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { assertTestDatabase, createDatabase, migrateLatest, type Knex } from '@tulity/adapters/postgres/database';
@@ -12,12 +12,12 @@ const at = (ms: number) => new Date(start.getTime() + ms);
 
 describe('login throttle in Postgres', () => {
   let db: Knex;
-  before(async () => {
+  beforeAll(async () => {
     assertTestDatabase(databaseUrl);
     db = createDatabase(databaseUrl);
     await migrateLatest(db, migrations);
   });
-  after(() => db.destroy());
+  afterAll(() => db.destroy());
 
   test('concurrent failures all count, from every replica', async () => {
     const throttle = createKnexLoginThrottle(db);

@@ -1,14 +1,14 @@
-import { test, before, after } from 'node:test';
+import { test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { pruneEndedSessions } from '../src/adapters/postgres/knex-session.repository';
 import { adminPassword, call, logIn, startAccounts, type Harness } from './harness';
 
 let h: Harness;
-before(async () => {
+beforeAll(async () => {
   h = await startAccounts();
 });
-after(() => h.close());
+afterAll(() => h.close());
 
 test('pruning deletes sessions that ended, with their refresh tokens, and keeps live ones', async () => {
   const live = await logIn(h.url, 'admin', adminPassword);

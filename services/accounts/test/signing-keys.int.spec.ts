@@ -1,4 +1,4 @@
-import { describe, test, before, after, beforeEach } from 'node:test';
+import { describe, test, beforeAll, afterAll, beforeEach } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { assertTestDatabase, createDatabase, migrateLatest, type Knex } from '@tulity/adapters/postgres/database';
 import { createKnexSigningKeys, type SigningKeyStore } from '../src/adapters/postgres/knex-signing-keys';
@@ -14,7 +14,7 @@ describe('signing keys in Postgres', () => {
   let store: SigningKeyStore;
   const kids = async () => (await store.publicKeys()).keys.map((key) => key.kid);
 
-  before(async () => {
+  beforeAll(async () => {
     assertTestDatabase(databaseUrl);
     db = createDatabase(databaseUrl);
     await migrateLatest(db, migrations);
@@ -25,7 +25,7 @@ describe('signing keys in Postgres', () => {
     // No cache, so each step sees the table as it is; the timing rules are what is under test.
     store = createKnexSigningKeys(db, { rotateAfterMs: 30 * day, publishRetiredForMs: 30 * minute, cacheMs: 0, activationDelayMs: minute, clock: () => now });
   });
-  after(() => db.destroy());
+  afterAll(() => db.destroy());
 
   test('the first key signs at once; a second start makes no other key', async () => {
     assert.equal(await store.rotateIfDue(), true);

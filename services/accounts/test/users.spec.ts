@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { bootstrapAdmin } from '../src/application/bootstrap-admin';
 import { deleteUser } from '../src/application/delete-user';

@@ -17,7 +17,7 @@ import { createLogger, type Logger } from '@tulity/adapters/logger';
 import { createMetrics, type Metrics } from '@tulity/adapters/metrics';
 import { createDatabase, migrateLatest, type Knex } from '@tulity/adapters/postgres/database';
 import { buildRouter, openApiDocument } from '@tulity/adapters/http/routes';
-import { accessByMethod, toProblem } from './adapters/http/access';
+import { accessByMethod } from './adapters/http/access';
 import { startPriceAnnouncer } from './adapters/price-announcer';
 import { productRoutes } from './adapters/http/products.routes';
 import { consumerCatalogue, eventHandlers } from './adapters/kafka/event-handlers';
@@ -53,7 +53,7 @@ export function buildApp({ db, kafka, logger, metrics, authenticator, outgoing }
       defaultAccess: accessByMethod,
       commonProblems: [404, 409],
     }),
-    routers: [buildRouter(routes, { authenticator, defaultAccess: accessByMethod, mapError: toProblem })],
+    routers: [buildRouter(routes, { authenticator, defaultAccess: accessByMethod })],
     readiness: {
       database: () => db.raw('select 1'),
       kafka: kafkaReadiness(kafka),

@@ -1,7 +1,7 @@
 // End to end through the real broker, registry and Postgres: transactions' events (produced here
 // with the Confluent wire format) drive reservations, releases and purchases; products' events
 // leave through the outbox and relay and are decoded by an independent registry client.
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Counter } from 'prom-client';
@@ -79,7 +79,7 @@ const startConsumerInstance = async () => {
   consumers.push(await startProductsConsumer({ db, kafka, logger, metrics, registryUrl, groupId, incoming, outgoing }));
 };
 
-before(async () => {
+beforeAll(async () => {
   db = await testDatabase();
   await emptyTables(db);
   const admin = kafka.admin();
@@ -104,7 +104,7 @@ before(async () => {
   await startConsumerInstance();
 });
 
-after(async () => {
+afterAll(async () => {
   await Promise.all(consumers.map((c) => c.stop()));
   await relay.stop();
   await producer.disconnect();

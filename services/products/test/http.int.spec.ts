@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from '@tulity/adapters/postgres/database';
@@ -11,11 +11,11 @@ import { buildCatalogue, emptyTables, startApi, testDatabase, type Api } from '.
 let db: Knex;
 let api: Api;
 
-before(async () => {
+beforeAll(async () => {
   db = await testDatabase();
   api = await startApi(db);
 });
-after(async () => {
+afterAll(async () => {
   await api.close();
   await db.destroy();
 });

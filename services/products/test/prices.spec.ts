@@ -1,4 +1,4 @@
-import { beforeEach, test } from 'node:test';
+import { beforeEach, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { createCategory } from '../src/application/manage-categories';
 import { announceDuePrices, setPrice, updatePrice } from '../src/application/manage-prices';

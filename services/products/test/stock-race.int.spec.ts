@@ -1,7 +1,7 @@
 // Races forced at the database: many reservation transactions and manual adjustments at once,
 // each in its own Postgres transaction, the way several consumer instances and API requests
 // would run them.
-import { after, before, beforeEach, test } from 'node:test';
+import { afterAll, beforeAll, beforeEach, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from '@tulity/adapters/postgres/database';
@@ -17,12 +17,12 @@ let api: Api;
 let uow: KnexUnitOfWork;
 const ctx = (): Context => ({ occurredAt: new Date(), correlationId: randomUUID(), newId: randomUUID });
 
-before(async () => {
+beforeAll(async () => {
   db = await testDatabase();
   api = await startApi(db);
   uow = new KnexUnitOfWork(db, recordEvents());
 });
-after(async () => {
+afterAll(async () => {
   await api.close();
   await db.destroy();
 });

@@ -1,4 +1,4 @@
-import { beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { DomainError } from '../src/domain/errors';
 import { adjustStock } from '../src/application/adjust-stock';

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test, expect } from '@jest/globals';
 import { createLogger } from '@tulity/adapters/logger';
 import { createMetrics } from '@tulity/adapters/metrics';
 import { listen, type RunningServer } from '@tulity/adapters/http/server';
@@ -13,7 +13,7 @@ describe('web client routing', () => {
   let web: RunningServer;
   const seen: Array<{ method: string; url: string; body: string; requestId: string | undefined; forwardedFor?: string }> = [];
 
-  before(async () => {
+  beforeAll(async () => {
     upstream = http.createServer((req, res) => {
       let body = '';
       req.on('data', (chunk) => (body += chunk));
@@ -35,7 +35,7 @@ describe('web client routing', () => {
       0,
     );
   });
-  after(async () => {
+  afterAll(async () => {
     await web.close();
     await new Promise((resolve) => upstream.close(resolve));
   });
@@ -59,8 +59,8 @@ describe('web client routing', () => {
 
     assert.equal(response.status, 201);
     assert.equal(response.headers.get('x-owner'), 'products');
-    assert.deepEqual(await response.json(), { ok: true });
-    assert.deepEqual(seen.at(-1), {
+    expect(await response.json()).toEqual({ ok: true });
+    expect(seen.at(-1)).toEqual({
       method: 'POST', url: '/api/v1/products/7/prices?page=2', body: '{"sell":1200}', requestId: 'web-req-1', forwardedFor: '127.0.0.1',
     });
   });

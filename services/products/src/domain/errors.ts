@@ -1,3 +1,4 @@
+import { Failure } from '@tulity/adapters/core/failure';
 // One error type with a code union: a use case throws it for an expected business failure and
 // the HTTP adapter maps `kind` to a status in one place. Field errors name the offending input.
 export type ErrorKind = 'invalid' | 'not-found' | 'conflict';
@@ -16,14 +17,14 @@ export interface FieldError {
   message: string;
 }
 
-export class DomainError extends Error {
+export class DomainError extends Failure {
   constructor(
-    readonly kind: ErrorKind,
-    readonly code: ErrorCode,
+    override readonly kind: ErrorKind,
+    override readonly code: ErrorCode,
     message: string,
-    readonly fields?: FieldError[],
+    override readonly fields?: FieldError[],
   ) {
-    super(message);
+    super(kind, code, message, fields);
     this.name = 'DomainError';
   }
 }

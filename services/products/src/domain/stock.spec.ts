@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { DomainError } from './errors';
 import { crossedLow, move, planReservation, type StockLevel } from './stock';
