@@ -12,7 +12,7 @@ const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   testEnvironment: 'node',
-  roots: ['<rootDir>/adapters', '<rootDir>/contracts', '<rootDir>/services', '<rootDir>/stack', '<rootDir>/observability'],
+  roots: ['<rootDir>/adapters', '<rootDir>/contracts', '<rootDir>/services', '<rootDir>/stack', '<rootDir>/observability', '<rootDir>/schema-registry', '<rootDir>/test'],
   modulePathIgnorePatterns: ['<rootDir>/.stack/', '/dist/'],
 };
 

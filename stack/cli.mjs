@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The local stack: fetches Kafka and Apicurio Registry through Maven, creates the Postgres
-// databases, starts and stops everything, and runs the tests against it.
+// databases, starts and stops everything (with Prometheus, Alertmanager and the lag exporter),
+// and runs the tests against it. The registry's own settings live in schema-registry/, the
+// monitoring's in observability/.
 //   node stack/cli.mjs up|down|status|logs [part] [-f]|reset|fetch|start|test [test args]
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,8 +11,24 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as config from './config.mjs';
 import { formatKafkaStorage, kafkaLog4j, kafkaProperties } from './kafka.mjs';
+import * as schemaRegistry from '../schema-registry/registry.mjs';
+import * as monitoring from '../observability/stack.mjs';
 
-const { root, dirs, versions, kafka, registry, postgres, services, host, prometheusPort, kafkaHome, registryHome } = config;
+const {
+  root,
+  dirs,
+  versions,
+  kafka,
+  registry,
+  postgres,
+  services,
+  host,
+  prometheusPort,
+  alertmanagerPort,
+  lagExporterPort,
+  kafkaHome,
+  registryHome,
+} = config;
 
 class StackError extends Error {
   constructor(message, hint) {
@@ -70,7 +88,6 @@ function maven(what, args) {
   }
 }
 
-
 function fetchJvmParts() {
   requireCommand('java', 'install a Java 17 runtime (apt-get install openjdk-17-jre-headless)');
   const kafkaDir = kafkaHome;
@@ -78,8 +95,12 @@ function fetchJvmParts() {
     say(`kafka ${versions.kafka}: fetching jars through Maven`);
     fs.rmSync(kafkaDir, { recursive: true, force: true });
     maven('the Kafka jars', [
-      '-f', 'stack/pom.xml', 'dependency:copy-dependencies',
-      `-Dkafka.version=${versions.kafka}`, '-DincludeScope=runtime', `-DoutputDirectory=${kafkaDir}`,
+      '-f',
+      'stack/pom.xml',
+      'dependency:copy-dependencies',
+      `-Dkafka.version=${versions.kafka}`,
+      '-DincludeScope=runtime',
+      `-DoutputDirectory=${kafkaDir}`,
     ]);
     fs.writeFileSync(path.join(kafkaDir, '.complete'), new Date().toISOString());
   }
@@ -87,11 +108,10 @@ function fetchJvmParts() {
   if (!fs.existsSync(path.join(registryDir, '.complete'))) {
     say(`apicurio registry ${versions.apicurio}: fetching through Maven`);
     const downloads = path.join(dirs.cache, 'downloads');
-    const artifact = `io.apicurio:apicurio-registry-app:${versions.apicurio}:tar.gz:all`;
-    maven(artifact, ['dependency:copy', `-Dartifact=${artifact}`, `-DoutputDirectory=${downloads}`]);
+    maven(schemaRegistry.artifact, schemaRegistry.mavenFetchArgs(downloads));
     fs.rmSync(registryDir, { recursive: true, force: true });
     fs.mkdirSync(registryDir, { recursive: true });
-    const tarball = path.join(downloads, `apicurio-registry-app-${versions.apicurio}-all.tar.gz`);
+    const tarball = path.join(downloads, schemaRegistry.tarballName);
     const untar = spawnSync('tar', ['xzf', tarball, '-C', registryDir], { stdio: 'inherit' });
     if (untar.status !== 0) throw new StackError(`could not unpack ${tarball}`, 'delete .stack/cache and run again');
     fs.rmSync(tarball);
@@ -131,9 +151,15 @@ function runningPid(part) {
 function portOpen(port) {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
-    socket.setTimeout(1000, () => { socket.destroy(); resolve(false); });
+    socket.setTimeout(1000, () => {
+      socket.destroy();
+      resolve(false);
+    });
   });
 }
 
@@ -161,7 +187,13 @@ function startDetached(part, command, args, options = {}) {
 async function stopPart(part) {
   const pid = runningPid(part);
   if (!pid) return false;
-  const signal = (sig) => { try { process.kill(-pid, sig); } catch { /* already gone */ } };
+  const signal = (sig) => {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      /* already gone */
+    }
+  };
   signal('SIGTERM');
   for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(200);
   if (isAlive(pid)) signal('SIGKILL');
@@ -284,7 +316,10 @@ async function startKafka() {
   const dataDir = path.join(dirs.data, 'kafka');
   const propertiesFile = path.join(dirs.run, 'kafka.properties');
   fs.mkdirSync(dataDir, { recursive: true });
-  fs.writeFileSync(propertiesFile, kafkaProperties({ port: kafka.port, controllerPort: kafka.controllerPort, dataDir }));
+  fs.writeFileSync(
+    propertiesFile,
+    kafkaProperties({ port: kafka.port, controllerPort: kafka.controllerPort, dataDir }),
+  );
   const classpath = `${kafkaHome}/*`;
   if (!fs.existsSync(path.join(dataDir, 'meta.properties'))) {
     say('kafka: formatting storage');
@@ -292,8 +327,16 @@ async function startKafka() {
     fs.appendFileSync(logPath('kafka'), format.stdout + format.stderr);
     if (format.status !== 0) throw new StackError('kafka storage format failed', `see ${relative(logPath('kafka'))}`);
   }
-  const pid = startDetached('kafka', 'java', [`-Xms${kafka.heap}`, `-Xmx${kafka.heap}`, '-XX:+UseG1GC', kafkaLog4j,
-    '-cp', classpath, 'kafka.Kafka', propertiesFile]);
+  const pid = startDetached('kafka', 'java', [
+    `-Xms${kafka.heap}`,
+    `-Xmx${kafka.heap}`,
+    '-XX:+UseG1GC',
+    kafkaLog4j,
+    '-cp',
+    classpath,
+    'kafka.Kafka',
+    propertiesFile,
+  ]);
   say(`kafka: starting (pid ${pid}), waiting for broker metadata on ${kafka.brokers}`);
   await waitFor('kafka', pid, kafkaAnswers, 120_000);
   say('kafka: ready');
@@ -327,38 +370,22 @@ async function startRegistry() {
   }
   await requireFreePort(registry.port, 'the schema registry', 'TULITY_REGISTRY_PORT');
   const home = registryHome;
-  const runner = fs.readdirSync(home).find((f) => f.endsWith('-runner.jar'));
-  if (!runner) throw new StackError(`no runner jar in ${relative(home)}`, 'delete .stack/cache and run again');
-  const { role, database } = { role: 'tulity_registry', database: registry.database };
-  const pid = startDetached('registry', 'java', [`-Xmx${registry.heap}`, '-jar', runner], {
-    cwd: home,
-    env: {
-      QUARKUS_HTTP_HOST: host,
-      QUARKUS_HTTP_PORT: String(registry.port),
-      APICURIO_STORAGE_KIND: 'sql',
-      APICURIO_STORAGE_SQL_KIND: 'postgresql',
-      APICURIO_DATASOURCE_URL: `jdbc:postgresql://${postgres.host}:${postgres.port}/${database}`,
-      APICURIO_DATASOURCE_USERNAME: role,
-      APICURIO_DATASOURCE_PASSWORD: role,
-      QUARKUS_LOG_LEVEL: 'WARN',
-    },
-  });
+  const runnerJar = fs.readdirSync(home).find((f) => f.endsWith('-runner.jar'));
+  if (!runnerJar) throw new StackError(`no runner jar in ${relative(home)}`, 'delete .stack/cache and run again');
+  const launch = schemaRegistry.launchCommand({ home, runnerJar, host, settings: registry, postgres });
+  const pid = startDetached('registry', launch.command, launch.args, { cwd: launch.cwd, env: launch.env });
   say(`registry: starting (pid ${pid}), waiting for ${registry.url}/subjects`);
-  await waitFor('registry', pid, async () => (await fetch(`${registry.url}/subjects`)).ok, 180_000);
+  await waitFor('registry', pid, () => schemaRegistry.answers(registry.url), 180_000);
   say('registry: ready');
   return true;
 }
 
 /** Apicurio checks nothing until a rule exists: set the global compatibility every start. */
 async function setGlobalCompatibility() {
-  const response = await fetch(`${registry.url}/config`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
-    body: JSON.stringify({ compatibility: registry.globalCompatibility }),
-  });
-  if (!response.ok) {
-    throw new StackError(`registry refused the global compatibility rule: ${response.status} ${await response.text()}`,
-      `see ${relative(logPath('registry'))}`);
+  try {
+    await schemaRegistry.setGlobalCompatibility(registry.url);
+  } catch (error) {
+    throw new StackError(error.message, `see ${relative(logPath('registry'))}`);
   }
   say(`registry: global compatibility ${registry.globalCompatibility}`);
 }
@@ -390,13 +417,15 @@ async function up() {
 async function registerContracts() {
   for (const script of ['contracts:register', 'contracts:topics']) {
     const result = spawnSync('npm', ['run', '--silent', script], {
-      cwd: root, stdio: 'inherit', env: { ...process.env, ...config.stackEnv() },
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, ...config.stackEnv() },
     });
     if (result.status !== 0) throw new StackError(`npm run ${script} failed`, 'see the output above');
   }
 }
 
-async function down(parts = ['prometheus', 'registry', 'kafka']) {
+async function down(parts = ['prometheus', 'alertmanager', 'lag-exporter', 'registry', 'kafka']) {
   ensureDirs();
   for (const part of parts) {
     say(`${part}: ${(await stopPart(part)) ? 'stopped' : 'not running'}`);
@@ -409,12 +438,14 @@ async function status() {
     ['kafka', kafka.port, kafka.brokers],
     ['registry', registry.port, registry.url],
     ['prometheus', prometheusPort, `http://${host}:${prometheusPort}`],
+    ['alertmanager', alertmanagerPort, `http://${host}:${alertmanagerPort}`],
+    ['lag-exporter', lagExporterPort, `http://${host}:${lagExporterPort}/metrics`],
   ];
   for (const [part, port, address] of parts) {
     const pid = runningPid(part);
     const answering = await portOpen(port);
     const state = pid ? (answering ? 'up' : 'starting') : answering ? 'port taken by another process' : 'down';
-    say(`${part.padEnd(10)} ${state.padEnd(8)} ${address}${pid ? ` pid ${pid}` : ''}  log ${relative(logPath(part))}`);
+    say(`${part.padEnd(12)} ${state.padEnd(8)} ${address}${pid ? ` pid ${pid}` : ''}  log ${relative(logPath(part))}`);
   }
 }
 
@@ -422,7 +453,9 @@ function logs(args) {
   ensureDirs();
   const follow = args.includes('-f');
   const wanted = args.filter((a) => a !== '-f');
-  const files = fs.readdirSync(dirs.logs).filter((f) => f.endsWith('.log'))
+  const files = fs
+    .readdirSync(dirs.logs)
+    .filter((f) => f.endsWith('.log'))
     .filter((f) => wanted.length === 0 || wanted.includes(f.replace(/\.log$/, '')))
     .map((f) => path.join(dirs.logs, f));
   if (files.length === 0) {
@@ -462,6 +495,9 @@ function serviceEnv(service) {
   const env = { ...config.stackEnv(), PORT: String(service.port), TULITY_SERVICE: service.name };
   if (service.database) env.DATABASE_URL = config.databaseOf(service.name, { test: config.useTestDatabases }).url;
   if (service.name === 'accounts') env.TULITY_ADMIN_PASSWORD = adminPassword();
+  // The Bearer token Alertmanager's webhook sends (observability/alertmanager.yml).
+  if (service.name === 'notifications')
+    env.TULITY_ALERT_WEBHOOK_SECRET = monitoring.webhookSecret(config.alertWebhookSecretFile);
   env.TULITY_SERVICE_URLS = JSON.stringify(
     Object.fromEntries(services.map((s) => [s.name, `http://${host}:${s.port}`])),
   );
@@ -512,13 +548,26 @@ async function start() {
     const deadline = Date.now() + 90_000;
     while (!(await ready().catch(() => false))) {
       if (stopping) return;
-      if (Date.now() > deadline || children[index].exitCode !== null) return fail(`${service.name} is not ready`, service.name);
+      if (Date.now() > deadline || children[index].exitCode !== null)
+        return fail(`${service.name} is not ready`, service.name);
       await sleep(300);
     }
-    say(`${service.name.padEnd(13)} http://${host}:${service.port}  (log ${relative(logPath(service.name))})`);
+    say(
+      `${service.name.padEnd(13)} http://${host}:${service.port}  (pid ${children[index].pid}, log ${relative(logPath(service.name))})`,
+    );
   }
-  if (await startPrometheus().catch((error) => say(`prometheus: not started (${error.message})`))) {
-    startedInfra.push('prometheus');
+  try {
+    if (await startLagExporter()) startedInfra.push('lag-exporter');
+  } catch (error) {
+    return fail(`lag exporter did not start (${error.message})`, 'lag-exporter');
+  }
+  if (ensureObservabilityTools({ required: false })) {
+    for (const [part, launch] of [
+      ['alertmanager', startAlertmanager],
+      ['prometheus', startPrometheus],
+    ]) {
+      if (await launch().catch((error) => say(`${part}: not started (${error.message})`))) startedInfra.push(part);
+    }
   }
   say(`kafka ${kafka.brokers} · registry ${registry.url}`);
   say('everything is up. Ctrl-C stops it.');
@@ -527,57 +576,147 @@ async function start() {
 function stopChild(child) {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => { child.kill('SIGKILL'); resolve(); }, 10_000);
-    child.once('exit', () => { clearTimeout(timer); resolve(); });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve();
+    }, 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
     child.kill('SIGTERM');
   });
 }
 
-function ensureObservabilityTools() {
+/**
+ * Debian's prometheus (with promtool) and prometheus-alertmanager, installed as root by
+ * observability/install-tools.sh. `required`: the tests cannot run without them; `npm start` runs
+ * without them (saying so) when they are missing and cannot be installed.
+ */
+function ensureObservabilityTools({ required }) {
   const result = spawnSync('bash', [path.join(root, 'observability', 'install-tools.sh')], { stdio: 'inherit' });
-  if (result.status !== 0) throw new StackError('promtool is missing', 'run bash observability/install-tools.sh as root');
+  if (result.status === 0) return true;
+  if (required)
+    throw new StackError(
+      'prometheus and prometheus-alertmanager are missing',
+      'run bash observability/install-tools.sh as root',
+    );
+  say('prometheus, alertmanager: not installed, skipped (bash observability/install-tools.sh as root installs them)');
+  return false;
 }
 
-/** Prometheus scraping every service, when Debian's prometheus is installed (observability/install-tools.sh). */
-async function startPrometheus() {
-  const existing = runningPid('prometheus');
+/** This run's ports in place of the checked-in configuration's defaults. */
+function monitoringPorts() {
+  const ports = Object.fromEntries(services.map((s) => [s.defaultPort, s.port]));
+  ports[monitoring.defaultPorts.alertmanager] = alertmanagerPort;
+  ports[monitoring.defaultPorts.lagExporter] = lagExporterPort;
+  return ports;
+}
+
+/** A detached monitoring process with a pid file, stopped by `down` like Kafka and the registry. */
+async function startMonitoringPart(part, port, variable, command, args, env = {}) {
+  const existing = runningPid(part);
   if (existing) {
-    say(`prometheus: already running (pid ${existing})`);
+    say(`${part}: already running (pid ${existing})`);
     return false;
   }
-  if (spawnSync('sh', ['-c', 'command -v prometheus']).status !== 0) {
-    say('prometheus: not installed, skipped (bash observability/install-tools.sh installs it)');
-    return false;
-  }
-  await requireFreePort(prometheusPort, 'prometheus', 'TULITY_PROMETHEUS_PORT');
-  const pid = startDetached('prometheus', 'prometheus', [
-    `--config.file=${path.join(root, 'observability', 'prometheus.yml')}`,
-    `--storage.tsdb.path=${path.join(dirs.data, 'prometheus')}`,
-    `--web.listen-address=${host}:${prometheusPort}`,
-  ]);
-  await waitFor('prometheus', pid, async () => (await fetch(`http://${host}:${prometheusPort}/-/ready`)).ok, 60_000);
-  say(`prometheus    http://${host}:${prometheusPort} (alerts: /alerts)`);
+  await requireFreePort(port, part, variable);
+  const pid = startDetached(part, command, args, { env });
+  const readyPath = part === 'lag-exporter' ? '/health/ready' : '/-/ready';
+  await waitFor(part, pid, async () => (await fetch(`http://${host}:${port}${readyPath}`)).ok, 60_000);
   return true;
 }
 
+/** The broker-side consumer-lag exporter, watching the services' consumer groups. */
+async function startLagExporter() {
+  const groups = services.filter((s) => s.database).map((s) => s.name);
+  const started = await startMonitoringPart(
+    'lag-exporter',
+    lagExporterPort,
+    'TULITY_LAG_EXPORTER_PORT',
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'observability', 'lag-exporter', 'main.ts')],
+    { ...config.stackEnv(), PORT: String(lagExporterPort), TULITY_LAG_GROUPS: `^(${groups.join('|')})$` },
+  );
+  say(`${'lag exporter'.padEnd(13)} http://${host}:${lagExporterPort}/metrics`);
+  return started;
+}
+
+/** Alertmanager, sending every alert to the notifications service's webhook with the shared secret. */
+async function startAlertmanager() {
+  const configFile = path.join(dirs.run, 'alertmanager.yml');
+  const notifications = services.find((s) => s.name === 'notifications');
+  monitoring.webhookSecret(config.alertWebhookSecretFile);
+  fs.writeFileSync(
+    configFile,
+    await monitoring.alertmanagerConfig({
+      webhookUrl: `http://${host}:${notifications.port}/internal/alertmanager`,
+      credentialsFile: config.alertWebhookSecretFile,
+    }),
+  );
+  const started = await startMonitoringPart(
+    'alertmanager',
+    alertmanagerPort,
+    'TULITY_ALERTMANAGER_PORT',
+    'prometheus-alertmanager',
+    monitoring.alertmanagerArgs({
+      configFile,
+      storageDir: path.join(dirs.data, 'alertmanager'),
+      host,
+      port: alertmanagerPort,
+    }),
+  );
+  say(`${'alertmanager'.padEnd(13)} http://${host}:${alertmanagerPort}`);
+  return started;
+}
+
+/** Prometheus scraping every service and the lag exporter, with the alert rules, alerting Alertmanager. */
+async function startPrometheus() {
+  const configFile = path.join(dirs.run, 'prometheus.yml');
+  fs.writeFileSync(configFile, await monitoring.prometheusConfig({ ports: monitoringPorts() }));
+  const started = await startMonitoringPart(
+    'prometheus',
+    prometheusPort,
+    'TULITY_PROMETHEUS_PORT',
+    'prometheus',
+    monitoring.prometheusArgs({
+      configFile,
+      storageDir: path.join(dirs.data, 'prometheus'),
+      host,
+      port: prometheusPort,
+    }),
+  );
+  say(`${'prometheus'.padEnd(13)} http://${host}:${prometheusPort}  (alerts: http://${host}:${prometheusPort}/alerts)`);
+  return started;
+}
+
 async function test(args) {
-  ensureObservabilityTools();
+  ensureObservabilityTools({ required: true });
   await up();
   await recreateTestDatabases();
   const result = spawnSync(process.execPath, [path.join(root, 'stack', 'run-tests.mjs'), ...args], {
-    cwd: root, stdio: 'inherit', env: { ...process.env, ...config.stackEnv() },
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...config.stackEnv() },
   });
   say('the stack is left running for the next run; `npm run stack:down` stops it');
   process.exit(result.status ?? 1);
 }
 
 const commands = {
-  up: async () => { await up(); say(`up: kafka ${kafka.brokers}, registry ${registry.url}`); },
+  up: async () => {
+    await up();
+    say(`up: kafka ${kafka.brokers}, registry ${registry.url}`);
+  },
   down: () => down(),
   status,
   logs,
   reset,
-  fetch: () => { ensureDirs(); fetchJvmParts(); say('fetch: done'); },
+  fetch: () => {
+    ensureDirs();
+    fetchJvmParts();
+    say('fetch: done');
+  },
   start,
   test,
 };

@@ -2,6 +2,7 @@
 // Plain JavaScript so that `npm start` can run it on a fresh clone before anything is installed.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as schemaRegistry from '../schema-registry/registry.mjs';
 
 const env = process.env;
 
@@ -17,13 +18,12 @@ export const dirs = {
 
 export const versions = {
   kafka: env.TULITY_KAFKA_VERSION ?? '4.1.1',
-  // 3.0.x runs on Java 17; the later releases on Maven Central want Java 21+.
-  apicurio: '3.0.9',
+  apicurio: schemaRegistry.version,
 };
 
 /** Where the fetched parts live: Kafka's jars and the unpacked registry. */
 export const kafkaHome = path.join(dirs.cache, `kafka-${versions.kafka}`);
-export const registryHome = path.join(dirs.cache, `apicurio-registry-${versions.apicurio}`);
+export const registryHome = schemaRegistry.homeIn(dirs.cache);
 
 export const host = '127.0.0.1';
 
@@ -34,13 +34,8 @@ export const kafka = {
 };
 kafka.brokers = `${host}:${kafka.port}`;
 
-export const registry = {
-  port: Number(env.TULITY_REGISTRY_PORT ?? 8081),
-  heap: env.TULITY_REGISTRY_HEAP ?? '512m',
-  database: 'tulity_registry',
-  globalCompatibility: 'BACKWARD_TRANSITIVE',
-};
-registry.url = `http://${host}:${registry.port}/apis/ccompat/v7`;
+/** The schema registry's port, heap, database and global level: schema-registry/registry.mjs. */
+export const registry = schemaRegistry.registrySettings(host);
 
 export const postgres = {
   adminUrl: env.TULITY_PG_ADMIN_URL ?? `postgres://postgres@${host}:5432/postgres`,
@@ -61,6 +56,13 @@ export const services = [
 ].map((service) => ({ ...service, defaultPort: service.port, port: service.port + portOffset }));
 
 export const prometheusPort = Number(env.TULITY_PROMETHEUS_PORT ?? 9090) + portOffset;
+// Not Alertmanager's default 9093: that is the Kafka controller's here.
+export const alertmanagerPort = Number(env.TULITY_ALERTMANAGER_PORT ?? 9095) + portOffset;
+// kafka_exporter's port, for the broker-side lag exporter (observability/lag-exporter).
+export const lagExporterPort = Number(env.TULITY_LAG_EXPORTER_PORT ?? 9308) + portOffset;
+
+/** Shared by Alertmanager (its webhook's Bearer token) and notifications (TULITY_ALERT_WEBHOOK_SECRET). */
+export const alertWebhookSecretFile = path.join(dirs.data, 'alert-webhook-secret');
 
 /** `npm start` against the `_test` databases: how the start-up test keeps developers' data apart. */
 export const useTestDatabases = env.TULITY_USE_TEST_DATABASES === '1';

@@ -71,13 +71,14 @@ interface EventDeclaration {
 
 const declarations = {
   'tulity.accounts.UserRegistered': { topic: 'accounts.user', consumers: { notifications: 1 } },
-  'tulity.accounts.UserUpdated': { topic: 'accounts.user', consumers: { notifications: 1, products: 1 } },
-  'tulity.accounts.UserDeleted': { topic: 'accounts.user', consumers: { notifications: 1, products: 1 } },
-  'tulity.accounts.SessionRevoked': { topic: 'accounts.user', consumers: { notifications: 1, products: 1 } },
-  'tulity.products.ProductCreated': { topic: 'products.product', consumers: { transactions: 1 } },
+  'tulity.accounts.UserUpdated': { topic: 'accounts.user', consumers: { notifications: 1, products: 1, transactions: 1 } },
+  'tulity.accounts.UserDeleted': { topic: 'accounts.user', consumers: { notifications: 1, products: 1, transactions: 1 } },
+  'tulity.accounts.SessionRevoked': { topic: 'accounts.user', consumers: { notifications: 1, products: 1, transactions: 1 } },
+  'tulity.products.ProductCreated': { topic: 'products.product', consumers: { transactions: 1, notifications: 1 } },
   'tulity.products.ProductUpdated': { topic: 'products.product', consumers: { transactions: 1 } },
-  'tulity.products.ProductDeleted': { topic: 'products.product', consumers: { transactions: 1 } },
-  'tulity.products.PriceChanged': { topic: 'products.product', consumers: { transactions: 1 } },
+  'tulity.products.ProductDeleted': { topic: 'products.product', consumers: { transactions: 1, notifications: 1 } },
+  // transactions keeps buy prices in its read model: they arrived in v2.
+  'tulity.products.PriceChanged': { topic: 'products.product', consumers: { transactions: 2, notifications: 1 } },
   'tulity.products.StockChanged': { topic: 'products.stock', consumers: { transactions: 1 } },
   'tulity.products.LowStock': { topic: 'products.stock', consumers: { notifications: 1 } },
   'tulity.products.StockReserved': { topic: 'products.reservation', consumers: { transactions: 1 } },
@@ -86,6 +87,7 @@ const declarations = {
   'tulity.transactions.SaleConfirmed': { topic: 'transactions.sale', consumers: { products: 1, notifications: 1 } },
   'tulity.transactions.SaleRejected': { topic: 'transactions.sale', consumers: { products: 1, notifications: 1 } },
   'tulity.transactions.SaleCancelled': { topic: 'transactions.sale', consumers: { products: 1, notifications: 1 } },
+  'tulity.transactions.SaleReturned': { topic: 'transactions.sale', consumers: { products: 1, notifications: 1 } },
   // products has no use for the supplier's invoice number that v2 added, so it keeps reading v1.
   'tulity.transactions.PurchaseRecorded': { topic: 'transactions.purchase', consumers: { products: 1, notifications: 2 } },
 } as const satisfies Record<EventType, EventDeclaration>;

@@ -1,5 +1,5 @@
 // Registration of the contracts with a Confluent-compatible schema registry (Apicurio's ccompat
-// API locally, Confluent's own in docker-compose).
+// API, locally and in docker-compose; see schema-registry/).
 import type { CompatibilityLevel } from './catalogue';
 import { pairsFor, readIssues } from './compatibility';
 
@@ -28,7 +28,9 @@ export class RegistrationError extends Error {
     readonly registryMessage: string,
     readonly fields: readonly string[],
   ) {
-    super(`${subject} v${version} rejected by the schema registry: ${registryMessage}${fields.length > 0 ? `; field(s): ${fields.join(', ')}` : ''}`);
+    super(
+      `${subject} v${version} rejected by the schema registry: ${registryMessage}${fields.length > 0 ? `; field(s): ${fields.join(', ')}` : ''}`,
+    );
     this.name = 'RegistrationError';
   }
 }
@@ -89,7 +91,9 @@ export function fieldsInReason(reason: string, schema: object): string[] {
     const steps = pointer!.split('/');
     const namesField = /^[A-Za-z_][A-Za-z0-9_]*$/.test(subject!) && steps.at(-2) === 'fields';
     const path = namesField
-      ? [pathAt(schema, steps.slice(0, -2).join('/')), subject].filter((part) => part !== undefined && part !== '').join('.')
+      ? [pathAt(schema, steps.slice(0, -2).join('/')), subject]
+          .filter((part) => part !== undefined && part !== '')
+          .join('.')
       : pathAt(schema, pointer!);
     if (path) fields.add(path);
   }
@@ -99,10 +103,13 @@ export function fieldsInReason(reason: string, schema: object): string[] {
 async function registerVersion(registryUrl: string, entry: SubjectToRegister, index: number): Promise<number> {
   const { subject, history } = entry;
   const schema = history[index]!;
-  const { status, json } = await call(`${subjectUrl(registryUrl, subject)}/versions`, 'POST', { schema: JSON.stringify(schema) });
+  const { status, json } = await call(`${subjectUrl(registryUrl, subject)}/versions`, 'POST', {
+    schema: JSON.stringify(schema),
+  });
   if (status === 200 && typeof json?.id === 'number') return json.id;
   const reason = typeof json === 'string' ? json : String(json?.message ?? JSON.stringify(json));
-  if (status !== 409 && status !== 422) throw new Error(`${subject} v${index + 1}: schema registry answered ${status}: ${reason}`);
+  if (status !== 409 && status !== 422)
+    throw new Error(`${subject} v${index + 1}: schema registry answered ${status}: ${reason}`);
   // The offline walk under the same level names the fields reliably; the registry's pointers
   // are the fallback when it judged against versions this tree does not keep.
   const offline = pairsFor(entry.compatibility, index + 1)
@@ -119,8 +126,13 @@ async function registerVersion(registryUrl: string, entry: SubjectToRegister, in
  * running this again changes nothing.
  */
 export async function registerSubject(registryUrl: string, entry: SubjectToRegister): Promise<RegistrationResult> {
-  const config = await call(`${registryUrl}/config/${encodeURIComponent(entry.subject)}`, 'PUT', { compatibility: entry.compatibility });
-  if (config.status !== 200) throw new Error(`${entry.subject}: setting compatibility ${entry.compatibility} failed (${config.status}): ${JSON.stringify(config.json)}`);
+  const config = await call(`${registryUrl}/config/${encodeURIComponent(entry.subject)}`, 'PUT', {
+    compatibility: entry.compatibility,
+  });
+  if (config.status !== 200)
+    throw new Error(
+      `${entry.subject}: setting compatibility ${entry.compatibility} failed (${config.status}): ${JSON.stringify(config.json)}`,
+    );
   const before = await registeredVersions(registryUrl, entry.subject);
   const ids: number[] = [];
   for (let index = 0; index < entry.history.length; index++) {
@@ -133,14 +145,16 @@ export async function registerSubject(registryUrl: string, entry: SubjectToRegis
 /** Throws, naming the URL, when the registry does not answer. */
 export async function assertReachable(registryUrl: string): Promise<void> {
   const { status, json } = await call(`${registryUrl}/config`, 'GET');
-  if (status !== 200) throw new Error(`schema registry at ${registryUrl} answered ${status} to GET /config: ${JSON.stringify(json)}`);
+  if (status !== 200)
+    throw new Error(`schema registry at ${registryUrl} answered ${status} to GET /config: ${JSON.stringify(json)}`);
 }
 
 /** Version numbers the registry holds for a subject; empty when it does not know the subject. */
 export async function registeredVersions(registryUrl: string, subject: string): Promise<number[]> {
   const { status, json } = await call(`${subjectUrl(registryUrl, subject)}/versions`, 'GET');
   if (status === 404) return [];
-  if (status !== 200 || !Array.isArray(json)) throw new Error(`${subject}: listing versions failed (${status}): ${JSON.stringify(json)}`);
+  if (status !== 200 || !Array.isArray(json))
+    throw new Error(`${subject}: listing versions failed (${status}): ${JSON.stringify(json)}`);
   return json as number[];
 }
 
@@ -153,7 +167,11 @@ export async function compatibilityOf(registryUrl: string, subject: string): Pro
 
 /** Asks the registry whether a schema could be registered next, without registering it. */
 export async function isCompatible(registryUrl: string, subject: string, schema: object): Promise<boolean> {
-  const { status, json } = await call(`${registryUrl}/compatibility/subjects/${encodeURIComponent(subject)}/versions/latest`, 'POST', { schema: JSON.stringify(schema) });
+  const { status, json } = await call(
+    `${registryUrl}/compatibility/subjects/${encodeURIComponent(subject)}/versions/latest`,
+    'POST',
+    { schema: JSON.stringify(schema) },
+  );
   if (status !== 200) throw new Error(`${subject}: compatibility check failed (${status}): ${JSON.stringify(json)}`);
   return json.is_compatible === true;
 }

@@ -2,8 +2,7 @@
 // broker in the Confluent wire format; a consumer still on v1 and one already on v2 both read
 // all of them, each through its own reader schema resolved against the writer schema the
 // registry returns for the id in the message.
-import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test, expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { SchemaRegistry, SchemaType, type DecodeOptions } from '@kafkajs/confluent-schema-registry';
@@ -100,13 +99,13 @@ describe('schema evolution through Kafka and the registry', () => {
 
     const [onV1, onV2] = await Promise.all([consume('v1', v1Schema!, 4), consume('v2', v2Schema!, 4)]);
 
-    assert.equal(evolved.added, 1);
-    assert.notEqual(before.ids[0], evolved.ids[1]);
-    assert.deepEqual(onV1.map((m) => m.schemaId), [before.ids[0], before.ids[0], evolved.ids[1], evolved.ids[1]]);
+    expect(evolved.added).toBe(1);
+    expect(before.ids[0]).not.toBe(evolved.ids[1]);
+    expect(onV1.map((m) => m.schemaId)).toEqual([before.ids[0], before.ids[0], evolved.ids[1], evolved.ids[1]]);
     // The v1 consumer sees every event, the v2 ones without the field it does not know.
-    assert.deepEqual(onV1.map((m) => m.value), [...oldEvents, ...newEvents.map(({ supplierInvoiceNumber: _, ...rest }) => rest)]);
-    for (const message of onV1) assert.equal('supplierInvoiceNumber' in message.value, false);
+    expect(onV1.map((m) => m.value)).toEqual([...oldEvents, ...newEvents.map(({ supplierInvoiceNumber: _, ...rest }) => rest)]);
+    for (const message of onV1) expect('supplierInvoiceNumber' in message.value).toBe(false);
     // The v2 consumer gets the default (null) for events written before the field existed.
-    assert.deepEqual(onV2.map((m) => m.value), [...oldEvents.map((event) => ({ ...event, supplierInvoiceNumber: null })), ...newEvents]);
+    expect(onV2.map((m) => m.value)).toEqual([...oldEvents.map((event) => ({ ...event, supplierInvoiceNumber: null })), ...newEvents]);
   });
 });

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test, expect } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,6 +31,9 @@ function plantPurchaseV3(change: (fields: RecordSchema['fields']) => RecordSchem
   return dir;
 }
 
+/** Matches a problem line that starts with `prefix`; a failure prints every line found. */
+const startingWith = (prefix: string) => expect.stringMatching(new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+
 const purchaseSubject = 'transactions.purchase-tulity.transactions.PurchaseRecorded';
 
 beforeAll(() => {
@@ -44,13 +46,13 @@ afterAll(() => {
 
 describe('contract gate', () => {
   test('passes on the tree', () => {
-    assert.deepEqual(contractProblems(), []);
+    expect(contractProblems()).toEqual([]);
   });
 
   test('passes a new optional field with a default', () => {
     const dir = plantPurchaseV3((fields) => [...fields, { name: 'note', type: ['null', 'string'], default: null }]);
 
-    assert.deepEqual(contractProblems(dir), []);
+    expect(contractProblems(dir)).toEqual([]);
   });
 
   test('rejects a type change, naming subject, versions and field', () => {
@@ -58,9 +60,9 @@ describe('contract gate', () => {
 
     const problems = contractProblems(dir);
 
-    assert.ok(problems.length > 0);
-    assert.ok(problems.some((p) => p.startsWith(`${purchaseSubject} (BACKWARD_TRANSITIVE): v3 cannot read events written with v1: field "totalMinor"`)), problems.join('\n'));
-    assert.ok(problems.every((p) => p.includes('"totalMinor"')), problems.join('\n'));
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems).toContainEqual(startingWith(`${purchaseSubject} (BACKWARD_TRANSITIVE): v3 cannot read events written with v1: field "totalMinor"`));
+    for (const problem of problems) expect(problem).toContain('"totalMinor"');
   });
 
   test('rejects a field added without a default, naming it', () => {
@@ -68,7 +70,7 @@ describe('contract gate', () => {
 
     const problems = contractProblems(dir);
 
-    assert.ok(problems.some((p) => p.includes('v3 cannot read events written with v2: field "warehouseId" is missing from the writer schema and has no default')), problems.join('\n'));
+    expect(problems).toContainEqual(expect.stringContaining('v3 cannot read events written with v2: field "warehouseId" is missing from the writer schema and has no default'));
   });
 
   test('rejects a field removed without default on a FULL_TRANSITIVE subject, naming it', () => {
@@ -78,7 +80,7 @@ describe('contract gate', () => {
 
     const problems = contractProblems(dir);
 
-    assert.ok(problems.some((p) => p.startsWith('transactions.sale-tulity.transactions.SaleRequested (FULL_TRANSITIVE): v1 cannot read events written with v2: field "cashierId"')), problems.join('\n'));
+    expect(problems).toContainEqual(startingWith('transactions.sale-tulity.transactions.SaleRequested (FULL_TRANSITIVE): v1 cannot read events written with v2: field "cashierId"'));
   });
 
   test('rejects a removal the level allows when a declared reader still needs the field', () => {
@@ -87,8 +89,8 @@ describe('contract gate', () => {
     const problems = contractProblems(dir);
 
     // BACKWARD_TRANSITIVE lets new readers drop a field; products still decodes with v1.
-    assert.ok(!problems.some((p) => p.includes('(BACKWARD_TRANSITIVE)')), problems.join('\n'));
-    assert.ok(problems.some((p) => p.startsWith(`${purchaseSubject}, reader of products: v1 cannot read events written with v3: field "supplierName"`)), problems.join('\n'));
+    expect(problems).not.toContainEqual(expect.stringContaining('(BACKWARD_TRANSITIVE)'));
+    expect(problems).toContainEqual(startingWith(`${purchaseSubject}, reader of products: v1 cannot read events written with v3: field "supplierName"`));
   });
 
   test('rejects a released version edited in place, which a fresh registry would not notice', () => {
@@ -96,7 +98,7 @@ describe('contract gate', () => {
     const v1 = read(dir, 'products.stock', 'LowStock.v1.avsc');
     plant(dir, 'products.stock', 'LowStock.v1.avsc', { ...v1, fields: v1.fields.map((f) => (f.name === 'thresholdBase' ? { ...f, type: 'int' } : f)) });
 
-    assert.deepEqual(contractProblems(dir), ['tulity.products.LowStock v1 was changed after its release: restore it and put the change in a new version']);
+    expect(contractProblems(dir)).toEqual(['tulity.products.LowStock v1 was changed after its release: restore it and put the change in a new version']);
   });
 
   test('lets the docs of a released version be reworded', () => {
@@ -104,14 +106,14 @@ describe('contract gate', () => {
     const v1 = read(dir, 'products.stock', 'LowStock.v1.avsc');
     plant(dir, 'products.stock', 'LowStock.v1.avsc', { ...v1, doc: 'Reworded.', fields: v1.fields.map((f) => ({ ...f, doc: `${f.name}, reworded` })) });
 
-    assert.deepEqual(contractProblems(dir), []);
+    expect(contractProblems(dir)).toEqual([]);
   });
 
   test('rejects a released version whose file was removed', () => {
     const dir = copyOfTree();
     fs.rmSync(path.join(dir, 'transactions.purchase', 'PurchaseRecorded.v2.avsc'));
 
-    assert.ok(contractProblems(dir).includes('tulity.transactions.PurchaseRecorded v2 was released but its schema file is gone: restore it (old events on the topic still use it)'));
+    expect(contractProblems(dir)).toContain('tulity.transactions.PurchaseRecorded v2 was released but its schema file is gone: restore it (old events on the topic still use it)');
   });
 
   test('rejects a schema without the common header', () => {
@@ -119,7 +121,7 @@ describe('contract gate', () => {
     const v1 = read(dir, 'products.stock', 'LowStock.v1.avsc');
     plant(dir, 'products.stock', 'LowStock.v1.avsc', { ...v1, fields: v1.fields.filter((f) => f.name !== 'correlationId') });
 
-    assert.ok(contractProblems(dir).some((p) => p.startsWith('tulity.products.LowStock v1: field 3 must be correlationId')));
+    expect(contractProblems(dir)).toContainEqual(startingWith('tulity.products.LowStock v1: field 3 must be correlationId'));
   });
 
   test('rejects a schema the catalogue does not know and a gap in the versions', () => {
@@ -127,11 +129,11 @@ describe('contract gate', () => {
     const low = read(dir, 'products.stock', 'LowStock.v1.avsc');
     plant(dir, 'products.stock', 'StockCounted.v1.avsc', { ...low, name: 'StockCounted' });
 
-    assert.ok(contractProblems(dir).includes('tulity.products.StockCounted: has schemas but no entry in contracts/src/catalogue.ts'));
+    expect(contractProblems(dir)).toContain('tulity.products.StockCounted: has schemas but no entry in contracts/src/catalogue.ts');
 
     fs.rmSync(path.join(dir, 'products.stock', 'StockCounted.v1.avsc'));
     plant(dir, 'products.stock', 'LowStock.v3.avsc', low);
-    assert.throws(() => contractProblems(dir), /tulity\.products\.LowStock: versions must run 1\.\.N, found v3 at position 2/);
+    expect(() => contractProblems(dir)).toThrow(/tulity\.products\.LowStock: versions must run 1\.\.N, found v3 at position 2/);
   });
 });
 
@@ -141,8 +143,8 @@ describe('npm run contracts:check', () => {
   test('exits 0 on the tree', () => {
     const result = check();
 
-    assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /check passed/);
+    expect(result).toMatchObject({ status: 0 });
+    expect(result.stdout).toMatch(/check passed/);
   });
 
   test('exits 1 on a planted breaking change and names the field', () => {
@@ -150,7 +152,7 @@ describe('npm run contracts:check', () => {
 
     const result = check('--schemas', dir);
 
-    assert.equal(result.status, 1);
-    assert.match(result.stderr, /PurchaseRecorded \(BACKWARD_TRANSITIVE\): v3 cannot read events written with v1: field "supplierName"/);
+    expect(result).toMatchObject({ status: 1 });
+    expect(result.stderr).toMatch(/PurchaseRecorded \(BACKWARD_TRANSITIVE\): v3 cannot read events written with v1: field "supplierName"/);
   });
 });

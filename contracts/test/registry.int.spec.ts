@@ -1,5 +1,4 @@
-import { afterAll, describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import { afterAll, describe, test, expect } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -34,16 +33,20 @@ describe('npm run contracts:register', () => {
 
   test('registers every subject with its level, and a second run adds nothing', async () => {
     const first = register();
-    assert.equal(first.status, 0, first.stderr);
+    expect(first).toMatchObject({ status: 0 });
 
     const second = register();
 
-    assert.equal(second.status, 0, second.stderr);
-    assert.equal(second.stdout, `[contracts] ${entries.length} subjects registered with their compatibility levels (0 new versions)\n`);
+    expect(second).toMatchObject({ status: 0 });
+    expect(second.stdout).toBe(`[contracts] ${entries.length} subjects registered with their compatibility levels (0 new versions)\n`);
     for (const entry of entries) {
-      assert.equal(await compatibilityOf(registryUrl, entry.subject), entry.compatibility, entry.subject);
-      assert.ok((await registeredVersions(registryUrl, entry.subject)).length >= entry.history.length, entry.subject);
-      assert.equal(await isCompatible(registryUrl, entry.subject, entry.schema), true, entry.subject);
+      const versions = (await registeredVersions(registryUrl, entry.subject)).length;
+      expect({
+        subject: entry.subject,
+        compatibility: await compatibilityOf(registryUrl, entry.subject),
+        keepsItsHistory: versions >= entry.history.length,
+        acceptsItsSchema: await isCompatible(registryUrl, entry.subject, entry.schema),
+      }).toEqual({ subject: entry.subject, compatibility: entry.compatibility, keepsItsHistory: true, acceptsItsSchema: true });
     }
   });
 });
@@ -55,9 +58,8 @@ describe('kept versions against the live registry', () => {
 
       const result = await registerSubject(registryUrl, { subject, compatibility: entry.compatibility, history: entry.history });
 
-      assert.equal(result.added, entry.history.length, entry.subject);
-      assert.equal(new Set(result.ids).size, entry.history.length, entry.subject);
-      assert.equal(await compatibilityOf(registryUrl, subject), entry.compatibility);
+      expect({ subject: entry.subject, added: result.added, distinctIds: new Set(result.ids).size, compatibility: await compatibilityOf(registryUrl, subject) })
+        .toEqual({ subject: entry.subject, added: entry.history.length, distinctIds: entry.history.length, compatibility: entry.compatibility });
     }
   });
 });
@@ -68,14 +70,17 @@ describe('planted breaking changes against the live registry', () => {
 
   async function rejection(name: string, compatibility: CompatibilityLevel, history: readonly object[]): Promise<RegistrationError> {
     const subject = scratchSubject(name);
-    const error = await registerSubject(registryUrl, { subject, compatibility, history }).then(
-      () => assert.fail(`${name}: the registry accepted a breaking change`),
-      (caught: unknown) => caught,
+    const caught = await registerSubject(registryUrl, { subject, compatibility, history }).then(
+      () => {
+        throw new Error(`${name}: the registry accepted a breaking change`);
+      },
+      (error: unknown) => error,
     );
-    assert.ok(error instanceof RegistrationError, String(error));
-    assert.equal(error.subject, subject);
-    assert.equal(error.version, history.length);
-    assert.deepEqual(await registeredVersions(registryUrl, subject), Array.from({ length: history.length - 1 }, (_, i) => i + 1));
+    expect(caught).toBeInstanceOf(RegistrationError);
+    const error = caught as RegistrationError;
+    expect(error.subject).toBe(subject);
+    expect(error.version).toBe(history.length);
+    expect(await registeredVersions(registryUrl, subject)).toEqual(Array.from({ length: history.length - 1 }, (_, i) => i + 1));
     return error;
   }
 
@@ -84,9 +89,9 @@ describe('planted breaking changes against the live registry', () => {
 
     const error = await rejection('type-change', purchase.compatibility, [...purchase.history, v3]);
 
-    assert.match(error.registryMessage, /Incompatible/);
-    assert.deepEqual(error.fields, ['totalMinor']);
-    assert.match(error.message, /contracts-test-.*v3 rejected by the schema registry: .*; field\(s\): totalMinor$/);
+    expect(error.registryMessage).toMatch(/Incompatible/);
+    expect(error.fields).toEqual(['totalMinor']);
+    expect(error.message).toMatch(/contracts-test-.*v3 rejected by the schema registry: .*; field\(s\): totalMinor$/);
   });
 
   test('a field nested in the lines is named by its path', async () => {
@@ -96,7 +101,7 @@ describe('planted breaking changes against the live registry', () => {
 
     const error = await rejection('nested-change', purchase.compatibility, [...purchase.history, v3]);
 
-    assert.deepEqual(error.fields, ['lines[].quantity']);
+    expect(error.fields).toEqual(['lines[].quantity']);
   });
 
   test('a field added without a default is refused, naming it', async () => {
@@ -104,8 +109,8 @@ describe('planted breaking changes against the live registry', () => {
 
     const error = await rejection('added-without-default', purchase.compatibility, [...purchase.history, v3]);
 
-    assert.match(error.registryMessage, /warehouseId/);
-    assert.deepEqual(error.fields, ['warehouseId']);
+    expect(error.registryMessage).toMatch(/warehouseId/);
+    expect(error.fields).toEqual(['warehouseId']);
   });
 
   test('a field removed without a default is refused on a FULL_TRANSITIVE subject, naming it', async () => {
@@ -113,7 +118,7 @@ describe('planted breaking changes against the live registry', () => {
 
     const error = await rejection('removed-field', sale.compatibility, [sale.schema, v2]);
 
-    assert.match(error.registryMessage, /cashierId/);
-    assert.deepEqual(error.fields, ['cashierId']);
+    expect(error.registryMessage).toMatch(/cashierId/);
+    expect(error.fields).toEqual(['cashierId']);
   });
 });

@@ -1,5 +1,4 @@
-import { test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import { test, expect } from '@jest/globals';
 import net from 'node:net';
 import { assertReachable } from '../src/registry';
 
@@ -14,8 +13,7 @@ async function closedPort(): Promise<number> {
 test('an unreachable registry is reported with the URL it was looked for at', async () => {
   const url = `http://127.0.0.1:${await closedPort()}/apis/ccompat/v7`;
 
-  await assert.rejects(assertReachable(url), (error: Error) => {
-    assert.match(error.message, new RegExp(`^schema registry unreachable \\(GET ${url.replace(/[./]/g, '\\$&')}/config\\): .*ECONNREFUSED`));
-    return true;
-  });
+  await expect(assertReachable(url)).rejects.toThrow(
+    new RegExp(`^schema registry unreachable \\(GET ${url.replace(/[./]/g, '\\$&')}/config\\): .*ECONNREFUSED`),
+  );
 });

@@ -3,8 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import assert from 'node:assert/strict';
-import { test } from '@jest/globals';
+import { test, expect } from '@jest/globals';
 import { createKafka } from '@tulity/adapters/kafka/client';
 import { topics } from '../src/catalogue';
 
@@ -18,15 +17,15 @@ test('contracts:topics creates every catalogue topic with its dead-letter topic,
   const first = run();
   const second = run();
 
-  assert.equal(first.status, 0, first.stderr);
-  assert.match(first.stdout, new RegExp(`\\[contracts\\] ${wanted.length} topics in place`));
-  assert.equal(second.status, 0, second.stderr);
-  assert.match(second.stdout, /\(0 created\)/);
+  expect(first).toMatchObject({ status: 0 });
+  expect(first.stdout).toMatch(new RegExp(`\\[contracts\\] ${wanted.length} topics in place`));
+  expect(second).toMatchObject({ status: 0 });
+  expect(second.stdout).toMatch(/\(0 created\)/);
   const admin = createKafka(brokers, 'contracts-topics-test').admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    assert.deepEqual(wanted.filter((topic) => !existing.has(topic)), []);
+    expect(wanted.filter((topic) => !existing.has(topic))).toEqual([]);
   } finally {
     await admin.disconnect();
   }

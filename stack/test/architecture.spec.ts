@@ -3,8 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import assert from 'node:assert/strict';
-import { describe, test } from '@jest/globals';
+import { describe, test, expect } from '@jest/globals';
 import { root } from '../config.mjs';
 
 const eslint = path.join(root, 'node_modules', '.bin', 'eslint');
@@ -36,9 +35,9 @@ describe('architecture rule', () => {
     test(`lint fails when ${relative.split('/src/')[1]!.split('/')[0]} imports ${imported}`, () => {
       withPlantedFile(relative, source, (file) => {
         const result = lint(file);
-        assert.equal(result.status, 1, result.stdout + result.stderr);
-        assert.match(result.stdout, /no-restricted-imports/);
-        assert.match(result.stdout, /stay free of infrastructure/);
+        expect(result).toMatchObject({ status: 1 });
+        expect(result.stdout).toMatch(/no-restricted-imports/);
+        expect(result.stdout).toMatch(/stay free of infrastructure/);
       });
     });
   }
@@ -49,7 +48,7 @@ describe('architecture rule', () => {
       "import { randomUUID } from 'node:crypto';\nexport const newId = (): string => randomUUID();\n",
       (file) => {
         const result = lint(file);
-        assert.equal(result.status, 0, result.stdout + result.stderr);
+        expect(result).toMatchObject({ status: 0 });
       },
     );
   });
@@ -57,7 +56,7 @@ describe('architecture rule', () => {
   test('the same file outside domain/ and application/ may use infrastructure', () => {
     withPlantedFile('services/products/src/adapters/kafka/planted-ok.ts', "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n", (file) => {
       const result = lint(file);
-      assert.equal(result.status, 0, result.stdout + result.stderr);
+      expect(result).toMatchObject({ status: 0 });
     });
   });
 });

@@ -1,73 +1,137 @@
 // No Docker engine runs where this is tested, so docker-compose.yml is checked statically
-// against the same facts the local stack uses: every service, its port, its own database.
+// against the same facts the local stack uses (every service, its port, its own database), and
+// against the Compose specification by dclint.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import assert from 'node:assert/strict';
-import { describe, test } from '@jest/globals';
+import { describe, test, expect } from '@jest/globals';
 import { parse } from 'yaml';
 import * as config from '../config.mjs';
 
 const read = (relative: string) => fs.readFileSync(path.join(config.root, relative), 'utf8');
 const compose = parse(read('docker-compose.yml'), { merge: true }) as {
-  services: Record<string, { environment?: Record<string, string | number>; ports?: string[]; depends_on?: Record<string, unknown>; image?: string; build?: unknown; volumes?: string[] }>;
+  services: Record<
+    string,
+    {
+      environment?: Record<string, string | number>;
+      ports?: unknown[];
+      depends_on?: Record<string, { condition: string }>;
+      image?: string;
+      build?: unknown;
+      volumes?: string[];
+      healthcheck?: unknown;
+    }
+  >;
 };
 
 describe('docker-compose.yml', () => {
   // Compose and Prometheus use the default ports, whatever TULITY_PORT_OFFSET this run has.
   for (const { defaultPort: port, ...service } of config.services) {
     test(`runs ${service.name} on port ${port} from the project image`, () => {
-      const entry = compose.services[service.name];
-      assert.ok(entry, `no compose service named ${service.name}`);
-      assert.ok(entry.build, 'built from deploy/Dockerfile');
-      assert.deepEqual(entry.ports, [`${port}:${port}`]);
+      expect(Object.keys(compose.services)).toContain(service.name);
+      const entry = compose.services[service.name]!;
+      // Built from deploy/Dockerfile.
+      expect(entry.build).toBeTruthy();
+      // Only the web client is published, on TULITY_BIND (loopback unless set); the others stay on the compose network.
+      if (service.name === 'web')
+        expect(entry.ports).toEqual([{ target: port, published: String(port), host_ip: '${TULITY_BIND:-127.0.0.1}' }]);
+      else expect(entry.ports).toBe(undefined);
+      // Has a health check, so what depends on it waits for it.
+      expect(entry.healthcheck).toBeTruthy();
       const env = entry.environment ?? {};
-      assert.equal(env.TULITY_SERVICE, service.name);
-      assert.equal(String(env.PORT), String(port));
-      assert.equal(env.HOST, '0.0.0.0', 'a container must listen beyond its loopback');
-      assert.equal(env.TULITY_KAFKA_BROKERS, 'kafka:9092');
-      assert.ok(fs.existsSync(path.join(config.root, 'services', service.name, 'src', 'main.ts')));
+      expect(env.TULITY_SERVICE).toBe(service.name);
+      expect(String(env.PORT)).toBe(String(port));
+      // A container must listen beyond its loopback.
+      expect(env.HOST).toBe('0.0.0.0');
+      expect(env.TULITY_KAFKA_BROKERS).toBe('kafka:9092');
+      expect(fs.existsSync(path.join(config.root, 'services', service.name, 'src', 'main.ts'))).toBeTruthy();
       if (service.database) {
         const role = `tulity_${service.name}`;
-        assert.equal(env.DATABASE_URL, `postgres://${role}:${role}@postgres:5432/${role}`);
-        assert.ok(entry.depends_on?.postgres && entry.depends_on?.kafka && entry.depends_on?.['schema-registry']);
+        expect(env.DATABASE_URL).toBe(`postgres://${role}:${role}@postgres:5432/${role}`);
+        expect(
+          entry.depends_on?.postgres && entry.depends_on?.kafka && entry.depends_on?.['schema-registry'],
+        ).toBeTruthy();
       }
     });
   }
 
   test('Kafka is a single KRaft node whose internal topics fit on it', () => {
     const env = compose.services.kafka?.environment ?? {};
-    assert.match(String(compose.services.kafka?.image), /^apache\/kafka:4\./);
-    assert.equal(env.KAFKA_PROCESS_ROLES, 'broker,controller');
-    for (const name of ['KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR', 'KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR', 'KAFKA_TRANSACTION_STATE_LOG_MIN_ISR']) {
-      assert.equal(String(env[name]), '1', name);
+    expect(String(compose.services.kafka?.image)).toMatch(/^apache\/kafka:4\./);
+    expect(env.KAFKA_PROCESS_ROLES).toBe('broker,controller');
+    for (const name of [
+      'KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR',
+      'KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR',
+      'KAFKA_TRANSACTION_STATE_LOG_MIN_ISR',
+    ]) {
+      expect(String(env[name])).toBe('1');
     }
   });
 
-  test("the registry is Confluent's, checking backward-transitive compatibility", () => {
+  test('the registry is the Apicurio release the local stack runs (schema-registry/test checks its settings)', () => {
     const registry = compose.services['schema-registry'];
-    assert.match(String(registry?.image), /^confluentinc\/cp-schema-registry:/);
-    assert.equal(String(registry?.environment?.SCHEMA_REGISTRY_SCHEMA_COMPATIBILITY_LEVEL).toUpperCase(), config.registry.globalCompatibility);
+    expect(registry?.image).toBe(`apicurio/apicurio-registry:${config.versions.apicurio}`);
+    expect(registry?.ports).toBe(undefined);
+  });
+
+  test('Kafka, Postgres and the registry stay on the compose network; Prometheus, Alertmanager and Grafana on loopback', () => {
+    for (const name of ['kafka', 'postgres', 'schema-registry', 'lag-exporter'])
+      expect(compose.services[name]?.ports).toBe(undefined);
+    for (const [name, port] of [
+      ['prometheus', 9090],
+      ['alertmanager', 9095],
+      ['grafana', 3000],
+    ] as const) {
+      expect(compose.services[name]?.ports).toEqual([`127.0.0.1:${port}:${port}`]);
+    }
+  });
+
+  test('everything that waits for another part waits for it to be healthy (or, for the contracts job, done)', () => {
+    for (const service of Object.values(compose.services)) {
+      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
+        const expected = dependency === 'contracts' ? 'service_completed_successfully' : 'service_healthy';
+        expect({ dependency, condition }).toEqual({ dependency, condition: expected });
+        if (dependency !== 'contracts')
+          expect({ dependency, healthcheck: Boolean(compose.services[dependency]?.healthcheck) }).toEqual({
+            dependency,
+            healthcheck: true,
+          });
+      }
+    }
+  });
+
+  test('dclint finds nothing against the Compose specification and its rules (no warnings either)', () => {
+    const dclint = path.join(config.root, 'node_modules', '.bin', 'dclint');
+    const result = spawnSync(dclint, ['--max-warnings', '0', 'docker-compose.yml'], {
+      cwd: config.root,
+      encoding: 'utf8',
+    });
+    // The report first, so a failure shows what dclint found.
+    expect({ status: result.status, report: result.stdout.trim() }).toEqual({ status: 0, report: '' });
   });
 
   test('Postgres creates one database and one role per service, each closed to the others', () => {
     const sql = read('deploy/postgres-init.sql');
     for (const service of config.services.filter((s) => s.database)) {
       const role = `tulity_${service.name}`;
-      assert.match(sql, new RegExp(`CREATE ROLE ${role} LOGIN`));
-      assert.match(sql, new RegExp(`CREATE DATABASE ${role} OWNER ${role};`));
-      assert.match(sql, new RegExp(`REVOKE CONNECT, TEMPORARY ON DATABASE [^;]*\\b${role}\\b[^;]* FROM PUBLIC`));
-      assert.match(sql, new RegExp(`GRANT CONNECT, TEMPORARY ON DATABASE ${role} TO ${role};`));
+      expect(sql).toMatch(new RegExp(`CREATE ROLE ${role} LOGIN`));
+      expect(sql).toMatch(new RegExp(`CREATE DATABASE ${role} OWNER ${role};`));
+      expect(sql).toMatch(new RegExp(`REVOKE CONNECT, TEMPORARY ON DATABASE [^;]*\\b${role}\\b[^;]* FROM PUBLIC`));
+      expect(sql).toMatch(new RegExp(`GRANT CONNECT, TEMPORARY ON DATABASE ${role} TO ${role};`));
     }
   });
 
-  test('Prometheus scrapes every service, locally and in compose', () => {
+  test('Prometheus scrapes every service and the lag exporter, locally and in compose', () => {
     const local = parse(read('observability/prometheus.yml'));
     const inCompose = parse(read('observability/prometheus.compose.yml'));
-    const targets = (doc: any): string[] => doc.scrape_configs.flatMap((job: any) => job.static_configs.flatMap((c: any) => c.targets));
+    const targets = (doc: any): string[] =>
+      doc.scrape_configs.flatMap((job: any) => job.static_configs.flatMap((c: any) => c.targets));
     for (const { name, defaultPort: port } of config.services) {
-      assert.ok(targets(local).includes(`127.0.0.1:${port}`), `local: ${name}`);
-      assert.ok(targets(inCompose).includes(`${name}:${port}`), `compose: ${name}`);
+      expect(targets(local)).toContain(`127.0.0.1:${port}`);
+      expect(targets(inCompose)).toContain(`${name}:${port}`);
     }
+    expect(targets(local)).toContain('127.0.0.1:9308');
+    expect(targets(inCompose)).toContain('lag-exporter:9308');
   });
 
   test('the image installs every workspace package before copying the source', () => {
@@ -79,7 +143,7 @@ describe('docker-compose.yml', () => {
         : [pattern],
     );
     for (const workspace of workspaces) {
-      assert.match(dockerfile, new RegExp(`COPY ${workspace}/package.json ${workspace}/`), workspace);
+      expect(dockerfile).toMatch(new RegExp(`COPY ${workspace}/package.json ${workspace}/`));
     }
   });
 });

@@ -1,8 +1,7 @@
 // The real parts answer: a broker that any Kafka client can use with a consumer group, and a
 // Confluent-compatible registry that encodes, decodes and refuses an incompatible change.
 import { randomUUID } from 'node:crypto';
-import assert from 'node:assert/strict';
-import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, test, expect } from '@jest/globals';
 import { Kafka, logLevel } from 'kafkajs';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 
@@ -50,7 +49,7 @@ describe('local stack smoke', () => {
       });
     });
     await consumer.disconnect();
-    assert.deepEqual([...received].sort(), [...sent].sort());
+    expect([...received].sort()).toEqual([...sent].sort());
   });
 
   test('the registry encodes and decodes Avro in the Confluent wire format', async () => {
@@ -58,9 +57,11 @@ describe('local stack smoke', () => {
     const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(orderV1) }, { subject });
     const encoded = await registry.encode(id, { id: 'order-1', total: 1250 });
 
-    assert.equal(encoded[0], 0, 'magic byte');
-    assert.equal(encoded.readInt32BE(1), id, 'schema id after the magic byte');
-    assert.deepEqual({ ...(await registry.decode(encoded)) }, { id: 'order-1', total: 1250 });
+    // Magic byte.
+    expect(encoded[0]).toBe(0);
+    // Schema id after the magic byte.
+    expect(encoded.readInt32BE(1)).toBe(id);
+    expect({ ...(await registry.decode(encoded)) }).toEqual({ id: 'order-1', total: 1250 });
   });
 
   test('the registry refuses a change that breaks its compatibility rule', async () => {
@@ -75,8 +76,8 @@ describe('local stack smoke', () => {
       body: JSON.stringify({ schema: JSON.stringify(breaking), schemaType: 'AVRO' }),
     });
 
-    assert.equal(response.status, 409, await response.clone().text());
+    expect({ status: response.status, body: await response.text() }).toMatchObject({ status: 409 });
     const versions = (await (await fetch(`${registryUrl}/subjects/${encodeURIComponent(subject)}/versions`)).json()) as number[];
-    assert.deepEqual(versions, [1]);
+    expect(versions).toEqual([1]);
   });
 });

@@ -4,8 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import assert from 'node:assert/strict';
-import { describe, test } from '@jest/globals';
+import { describe, test, expect } from '@jest/globals';
 import pg from 'pg';
 import * as config from '../config.mjs';
 
@@ -20,11 +19,9 @@ function runCli(args: string[], stackDir: string, env: Record<string, string> = 
   });
 }
 
-function assertOneLineError(result: ReturnType<typeof runCli>, pattern: RegExp) {
-  assert.equal(result.status, 1, result.stdout + result.stderr);
-  const errorLines = result.stderr.trim().split('\n');
-  assert.equal(errorLines.length, 1, result.stderr);
-  assert.match(errorLines[0]!, pattern);
+function expectOneLineError(result: ReturnType<typeof runCli>, pattern: RegExp) {
+  expect(result).toMatchObject({ status: 1 });
+  expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(pattern)]);
 }
 
 const tempStack = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tulity-stack-'));
@@ -39,9 +36,9 @@ describe('stack runner', () => {
 
     const result = runCli(['status'], stackDir);
 
-    assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /registry\s+(down|port taken)/);
-    assert.equal(fs.existsSync(pidFile), false);
+    expect(result).toMatchObject({ status: 0 });
+    expect(result.stdout).toMatch(/registry\s+(down|port taken)/);
+    expect(fs.existsSync(pidFile)).toBe(false);
   });
 
   test('a port taken by another process stops start-up with a one-line reason and nothing left running', () => {
@@ -50,15 +47,15 @@ describe('stack runner', () => {
 
     const result = runCli(['up'], stackDir);
 
-    assertOneLineError(result, new RegExp(`port ${config.kafka.port} for kafka is taken by another process — stop it, or set TULITY_KAFKA_PORT`));
-    assert.equal(fs.existsSync(path.join(stackDir, 'run', 'kafka.pid')), false);
-    assert.equal(fs.existsSync(path.join(stackDir, 'run', 'registry.pid')), false);
+    expectOneLineError(result, new RegExp(`port ${config.kafka.port} for kafka is taken by another process — stop it, or set TULITY_KAFKA_PORT`));
+    expect(fs.existsSync(path.join(stackDir, 'run', 'kafka.pid'))).toBe(false);
+    expect(fs.existsSync(path.join(stackDir, 'run', 'registry.pid'))).toBe(false);
   });
 
   test('an unreachable Postgres stops start-up with a one-line reason and a hint', () => {
     const result = runCli(['up'], tempStack(), { TULITY_PG_ADMIN_URL: 'postgres://postgres@127.0.0.1:1/postgres' });
 
-    assertOneLineError(result, /PostgreSQL is unreachable at postgres:\/\/127\.0\.0\.1:1\/postgres .* — start it, .* or set TULITY_PG_ADMIN_URL/);
+    expectOneLineError(result, /PostgreSQL is unreachable at postgres:\/\/127\.0\.0\.1:1\/postgres .* — start it, .* or set TULITY_PG_ADMIN_URL/);
   });
 
   test('a Kafka version Maven cannot resolve stops start-up and names the Maven log', () => {
@@ -66,8 +63,8 @@ describe('stack runner', () => {
 
     const result = runCli(['fetch'], stackDir, { TULITY_STACK_CACHE: path.join(stackDir, 'cache'), TULITY_KAFKA_VERSION: '0.0.404' });
 
-    assertOneLineError(result, /Maven could not resolve the Kafka jars — see .*maven\.log/);
-    assert.equal(fs.existsSync(path.join(stackDir, 'cache', 'kafka-0.0.404', '.complete')), false);
+    expectOneLineError(result, /Maven could not resolve the Kafka jars — see .*maven\.log/);
+    expect(fs.existsSync(path.join(stackDir, 'cache', 'kafka-0.0.404', '.complete'))).toBe(false);
   });
 
   test("each service's role reaches its own database and no other", async () => {
@@ -77,7 +74,7 @@ describe('stack runner', () => {
 
     const foreign = config.databaseOf('accounts');
     const intruder = new pg.Client({ connectionString: foreign.url.replace('tulity_accounts:tulity_accounts', 'tulity_products:tulity_products') });
-    await assert.rejects(intruder.connect(), /permission denied for database "tulity_accounts"/);
+    await expect(intruder.connect()).rejects.toThrow(/permission denied for database "tulity_accounts"/);
     await intruder.end().catch(() => {});
   });
 });

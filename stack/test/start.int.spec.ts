@@ -3,17 +3,28 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import assert from 'node:assert/strict';
-import { describe, test } from '@jest/globals';
+import { describe, test, expect } from '@jest/globals';
 import * as config from '../config.mjs';
 
 const offset = 1000;
-const ports = config.services.map((s: { name: string; defaultPort: number }) => ({ name: s.name, port: s.defaultPort + offset }));
+const ports = config.services.map((s: { name: string; defaultPort: number }) => ({
+  name: s.name,
+  port: s.defaultPort + offset,
+}));
+// Monitoring runs beside the services, its ports shifted the same way.
+const monitoring = [
+  { name: 'lag exporter', port: 9308 + offset, ready: '/health/ready' },
+  { name: 'alertmanager', port: 9095 + offset, ready: '/-/ready' },
+  { name: 'prometheus', port: 9090 + offset, ready: '/-/ready' },
+];
 
 function portOpen(port: number) {
   return new Promise<boolean>((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -50,25 +61,48 @@ describe('npm start', () => {
       });
 
       for (const { name, port } of ports) {
-        assert.match(output, new RegExp(`${name}\\s+http://127.0.0.1:${port}`));
+        expect(output).toMatch(new RegExp(`${name}\\s+http://127.0.0.1:${port}`));
         for (const probe of ['/health/live', '/health/ready']) {
           const response = await fetch(`http://127.0.0.1:${port}${probe}`);
-          assert.equal(response.status, 200, `${name}${probe}: ${await response.text()}`);
+          // The whole answer, so a failing probe shows what it said.
+          expect({ probe: `${name}${probe}`, status: response.status, body: await response.text() }).toMatchObject({
+            probe: `${name}${probe}`,
+            status: 200,
+          });
         }
         const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
-        assert.match(await metrics.text(), /process_cpu_user_seconds_total/);
+        expect(await metrics.text()).toMatch(/process_cpu_user_seconds_total/);
       }
-      const routed = await fetch(`http://127.0.0.1:${ports.find((p) => p.name === 'web')!.port}/api/v1/no-such-resource`);
-      assert.equal(routed.status, 404);
+      const routed = await fetch(
+        `http://127.0.0.1:${ports.find((p) => p.name === 'web')!.port}/api/v1/no-such-resource`,
+      );
+      expect(routed.status).toBe(404);
+
+      for (const { name, port, ready } of monitoring) {
+        expect(output).toMatch(new RegExp(`${name}\\s+http://127.0.0.1:${port}`));
+        expect({ name, status: (await fetch(`http://127.0.0.1:${port}${ready}`)).status }).toEqual({
+          name,
+          status: 200,
+        });
+      }
+      // Prometheus has the project's rules, and Alertmanager sends to this run's notifications.
+      const rules = (await (await fetch(`http://127.0.0.1:${9090 + offset}/api/v1/rules`)).json()) as {
+        data: { groups: Array<{ rules: unknown[] }> };
+      };
+      expect(rules.data.groups.flatMap((g) => g.rules).length).toBeGreaterThan(0);
+      const alertmanager = (await (await fetch(`http://127.0.0.1:${9095 + offset}/api/v2/status`)).json()) as {
+        config: { original: string };
+      };
+      expect(alertmanager.config.original).toContain(`http://127.0.0.1:${8012 + offset}/internal/alertmanager`);
     } finally {
       child.kill('SIGINT');
     }
 
-    assert.equal(await exited, 0, output);
-    for (const { name, port } of ports) {
-      assert.equal(await portOpen(port), false, `${name} still listens on ${port} after Ctrl-C`);
+    expect({ code: await exited, output }).toMatchObject({ code: 0 });
+    for (const { name, port } of [...ports, ...monitoring]) {
+      expect({ name, port, listening: await portOpen(port) }).toEqual({ name, port, listening: false });
     }
     // The shared broker and registry were already running, so this start must leave them up.
-    assert.equal(await portOpen(config.kafka.port), true);
+    expect(await portOpen(config.kafka.port)).toBe(true);
   }, 300_000);
 });

@@ -1,8 +1,6 @@
-import { describe, test, beforeAll } from '@jest/globals';
-import assert from 'node:assert/strict';
+import { describe, test, beforeAll, expect } from '@jest/globals';
 import { createPublicKey, createHmac, randomUUID } from 'node:crypto';
-import type { JSONWebKeySet } from 'jose';
-import { AuthenticationError, createAuthenticator, type AuthFailure } from './authenticator';
+import { AuthenticationError, createAuthenticator, type AuthFailure, type JsonWebKeySet } from './authenticator';
 import { createTestIssuer, memoryRevocations, noRevocations, type TestIssuer } from './testing';
 
 const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
@@ -11,10 +9,10 @@ async function refusal(promise: Promise<unknown>): Promise<AuthFailure> {
   try {
     await promise;
   } catch (error) {
-    assert.ok(error instanceof AuthenticationError, `expected an AuthenticationError, got ${String(error)}`);
-    return error.reason;
+    expect(error).toBeInstanceOf(AuthenticationError);
+    return (error as AuthenticationError).reason;
   }
-  assert.fail('the token was accepted');
+  throw new Error('the token was accepted');
 }
 
 describe('createAuthenticator', () => {
@@ -29,40 +27,81 @@ describe('createAuthenticator', () => {
 
     const principal = await issuer.authenticator().verify(token);
 
-    assert.equal(principal.userId, userId);
-    assert.equal(principal.role, 'manager');
-    assert.equal(principal.tokenId, 't-1');
-    assert.equal(principal.sessionId, 's-1');
-    assert.ok(principal.expiresAt > Date.now());
+    expect(principal.userId).toBe(userId);
+    expect(principal.role).toBe('manager');
+    expect(principal.tokenId).toBe('t-1');
+    expect(principal.sessionId).toBe('s-1');
+    expect(principal.expiresAt).toBeGreaterThan(Date.now());
   });
 
   test('refuses alg none', async () => {
-    const claims = JSON.parse(Buffer.from((await issuer.mint({ role: 'admin' })).split('.')[1]!, 'base64url').toString());
+    const claims = JSON.parse(
+      Buffer.from((await issuer.mint({ role: 'admin' })).split('.')[1]!, 'base64url').toString(),
+    );
     const token = `${base64url(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${base64url(JSON.stringify(claims))}.`;
 
-    assert.equal(await refusal(issuer.authenticator().verify(token)), 'invalid');
+    expect(await refusal(issuer.authenticator().verify(token))).toBe('invalid');
   });
 
   test('refuses HS256 signed with the public key as the HMAC secret', async () => {
-    const publicPem = createPublicKey({ key: issuer.jwks.keys[0] as any, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+    const publicPem = createPublicKey({ key: issuer.jwks.keys[0] as any, format: 'jwk' }).export({
+      type: 'spki',
+      format: 'pem',
+    });
     const now = Math.floor(Date.now() / 1000);
     const header = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid: issuer.kid }));
-    const payload = base64url(JSON.stringify({ sub: 'u', role: 'admin', jti: 'j', sid: 's', iss: issuer.issuer, iat: now, exp: now + 60 }));
+    const payload = base64url(
+      JSON.stringify({ sub: 'u', role: 'admin', jti: 'j', sid: 's', iss: issuer.issuer, iat: now, exp: now + 60 }),
+    );
     const signature = createHmac('sha256', publicPem).update(`${header}.${payload}`).digest('base64url');
 
-    assert.equal(await refusal(issuer.authenticator().verify(`${header}.${payload}.${signature}`)), 'invalid');
+    expect(await refusal(issuer.authenticator().verify(`${header}.${payload}.${signature}`))).toBe('invalid');
   });
 
   test('refuses an expired token as expired', async () => {
     const token = await issuer.mint({ role: 'cashier', expiresIn: -60 });
 
-    assert.equal(await refusal(issuer.authenticator().verify(token)), 'expired');
+    expect(await refusal(issuer.authenticator().verify(token))).toBe('expired');
   });
 
   test('refuses a token without exp', async () => {
-    const token = await issuer.sign({ sub: 'u', role: 'admin', jti: 'j', sid: 's', iss: issuer.issuer, iat: Math.floor(Date.now() / 1000) });
+    const token = await issuer.sign({
+      sub: 'u',
+      role: 'admin',
+      jti: 'j',
+      sid: 's',
+      iss: issuer.issuer,
+      iat: Math.floor(Date.now() / 1000),
+    });
 
-    assert.equal(await refusal(issuer.authenticator().verify(token)), 'invalid');
+    expect(await refusal(issuer.authenticator().verify(token))).toBe('invalid');
+  });
+
+  test('refuses a token issued in the future beyond the clock skew, and accepts one within it', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: 'u', role: 'admin', jti: 'j', sid: 's', iss: issuer.issuer };
+    const future = await issuer.sign({ ...claims, iat: now + 3600, exp: now + 3600 + 300 });
+    const slightlyAhead = await issuer.sign({ ...claims, iat: now + 30, exp: now + 330 });
+
+    expect(await refusal(issuer.authenticator().verify(future))).toBe('invalid');
+    expect((await issuer.authenticator().verify(slightlyAhead)).role).toBe('admin');
+  });
+
+  test('refuses a token whose lifetime is longer than any access token lives', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: 'u', role: 'admin', jti: 'j', sid: 's', iss: issuer.issuer, iat: now };
+    const forAYear = await issuer.sign({ ...claims, exp: now + 365 * 86_400 });
+    const forAnHour = await issuer.sign({ ...claims, exp: now + 3600 });
+    const strict = createAuthenticator({
+      jwks: issuer.jwks,
+      issuer: issuer.issuer,
+      revocations: noRevocations,
+      maxTokenLifetimeSeconds: 1800,
+    });
+
+    expect(await refusal(issuer.authenticator().verify(forAYear))).toBe('invalid');
+    expect((await issuer.authenticator().verify(forAnHour)).role).toBe('admin');
+    expect(await refusal(strict.verify(forAnHour))).toBe('invalid');
   });
 
   test('refuses a tampered payload', async () => {
@@ -70,22 +109,22 @@ describe('createAuthenticator', () => {
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
     const forged = base64url(JSON.stringify({ ...claims, role: 'admin' }));
 
-    assert.equal(await refusal(issuer.authenticator().verify(`${header}.${forged}.${signature}`)), 'invalid');
+    expect(await refusal(issuer.authenticator().verify(`${header}.${forged}.${signature}`))).toBe('invalid');
   });
 
   test('refuses another issuer and a role it does not know', async () => {
     const foreign = await issuer.mint({ role: 'admin', issuer: 'someone-else' });
     const strangeRole = await issuer.mint({ role: 'owner' as never });
 
-    assert.equal(await refusal(issuer.authenticator().verify(foreign)), 'invalid');
-    assert.equal(await refusal(issuer.authenticator().verify(strangeRole)), 'invalid');
+    expect(await refusal(issuer.authenticator().verify(foreign))).toBe('invalid');
+    expect(await refusal(issuer.authenticator().verify(strangeRole))).toBe('invalid');
   });
 
   test('refuses a token signed by a key the JWKS does not hold', async () => {
     const stranger = await createTestIssuer(issuer.issuer);
     const token = await stranger.mint({ role: 'admin' });
 
-    assert.equal(await refusal(issuer.authenticator().verify(token)), 'invalid');
+    expect(await refusal(issuer.authenticator().verify(token))).toBe('invalid');
   });
 
   test('refuses a revoked token and session', async () => {
@@ -96,8 +135,8 @@ describe('createAuthenticator', () => {
     revocations.revokeToken('revoked-token');
     revocations.revokeSession('revoked-session');
 
-    assert.equal(await refusal(authenticator.verify(token)), 'revoked');
-    assert.equal(await refusal(authenticator.verify(sessionToken)), 'revoked');
+    expect(await refusal(authenticator.verify(token))).toBe('revoked');
+    expect(await refusal(authenticator.verify(sessionToken))).toBe('revoked');
   });
 });
 
@@ -105,19 +144,24 @@ describe('createAuthenticator with a remote JWKS', () => {
   test('fetches the keys once and refetches on an unknown kid, so a rotated key works without a restart', async () => {
     const first = await createTestIssuer();
     const second = await createTestIssuer(first.issuer);
-    const published: JSONWebKeySet = { keys: [...first.jwks.keys] };
+    const published: JsonWebKeySet = { keys: [...first.jwks.keys] };
     const server = await serveCounting(() => published);
     try {
-      const authenticator = createAuthenticator({ jwksUrl: server.url, issuer: first.issuer, revocations: noRevocations, refetchCooldownMs: 0 });
+      const authenticator = createAuthenticator({
+        jwksUrl: server.url,
+        issuer: first.issuer,
+        revocations: noRevocations,
+        refetchCooldownMs: 0,
+      });
       await authenticator.verify(await first.mint({ role: 'admin' }));
       await authenticator.verify(await first.mint({ role: 'admin' }));
-      assert.equal(server.fetches(), 1);
+      expect(server.fetches()).toBe(1);
 
       published.keys.push(...second.jwks.keys);
       const principal = await authenticator.verify(await second.mint({ role: 'cashier' }));
 
-      assert.equal(principal.role, 'cashier');
-      assert.equal(server.fetches(), 2);
+      expect(principal.role).toBe('cashier');
+      expect(server.fetches()).toBe(2);
     } finally {
       await server.close();
     }
@@ -128,13 +172,18 @@ describe('createAuthenticator with a remote JWKS', () => {
     const stranger = await createTestIssuer(known.issuer);
     const server = await serveCounting(() => known.jwks);
     try {
-      const authenticator = createAuthenticator({ jwksUrl: server.url, issuer: known.issuer, revocations: noRevocations, refetchCooldownMs: 60_000 });
+      const authenticator = createAuthenticator({
+        jwksUrl: server.url,
+        issuer: known.issuer,
+        revocations: noRevocations,
+        refetchCooldownMs: 60_000,
+      });
       await authenticator.verify(await known.mint({ role: 'admin' }));
       for (let i = 0; i < 5; i++) {
-        assert.equal(await refusal(authenticator.verify(await stranger.mint({ role: 'admin' }))), 'invalid');
+        expect(await refusal(authenticator.verify(await stranger.mint({ role: 'admin' })))).toBe('invalid');
       }
 
-      assert.equal(server.fetches(), 1);
+      expect(server.fetches()).toBe(1);
     } finally {
       await server.close();
     }
@@ -144,25 +193,39 @@ describe('createAuthenticator with a remote JWKS', () => {
     const issuer = await createTestIssuer();
     const server = await serveCounting(() => issuer.jwks);
     await server.close();
-    const authenticator = createAuthenticator({ jwksUrl: server.url, issuer: issuer.issuer, revocations: noRevocations });
+    const authenticator = createAuthenticator({
+      jwksUrl: server.url,
+      issuer: issuer.issuer,
+      revocations: noRevocations,
+    });
 
-    assert.equal(await refusal(authenticator.verify(await issuer.mint({ role: 'admin' }))), 'keys-unavailable');
+    expect(await refusal(authenticator.verify(await issuer.mint({ role: 'admin' })))).toBe('keys-unavailable');
   });
 });
 
 describe('createAuthenticator with an in-process key set', () => {
   test('verifies with the loaded keys and reports a failing loader as keys unavailable', async () => {
     const issuer = await createTestIssuer();
-    const working = createAuthenticator({ keySet: async () => issuer.jwks, issuer: issuer.issuer, revocations: noRevocations });
-    const failing = createAuthenticator({ keySet: async () => { throw new Error('database down'); }, issuer: issuer.issuer, revocations: noRevocations });
+    const working = createAuthenticator({
+      keySet: async () => issuer.jwks,
+      issuer: issuer.issuer,
+      revocations: noRevocations,
+    });
+    const failing = createAuthenticator({
+      keySet: async () => {
+        throw new Error('database down');
+      },
+      issuer: issuer.issuer,
+      revocations: noRevocations,
+    });
     const token = await issuer.mint({ role: 'manager' });
 
-    assert.equal((await working.verify(token)).role, 'manager');
-    assert.equal(await refusal(failing.verify(token)), 'keys-unavailable');
+    expect((await working.verify(token)).role).toBe('manager');
+    expect(await refusal(failing.verify(token))).toBe('keys-unavailable');
   });
 });
 
-async function serveCounting(jwks: () => JSONWebKeySet) {
+async function serveCounting(jwks: () => JsonWebKeySet) {
   const http = await import('node:http');
   let count = 0;
   const server = http.createServer((_req, res) => {
@@ -176,9 +239,10 @@ async function serveCounting(jwks: () => JSONWebKeySet) {
   return {
     url: `http://127.0.0.1:${port}/api/v1/auth/jwks`,
     fetches: () => count,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -1,5 +1,4 @@
 import { describe, test, beforeAll, afterAll, expect } from '@jest/globals';
-import assert from 'node:assert/strict';
 import Router from '@koa/router';
 import { createHttpApp } from '../http/app';
 import { listen, type RunningServer } from '../http/server';
@@ -23,7 +22,12 @@ describe('authenticate and requireRole', () => {
     router.get('/admin-only', requireRole('admin'), (ctx) => {
       ctx.body = { ok: true };
     });
-    const app = createHttpApp({ service: 'auth-test', logger: createLogger('auth-test'), metrics: createMetrics('auth-test'), routers: [router as unknown as Router] });
+    const app = createHttpApp({
+      service: 'auth-test',
+      logger: createLogger('auth-test'),
+      metrics: createMetrics('auth-test'),
+      routers: [router as unknown as Router],
+    });
     server = await listen(app, 0);
     url = `http://127.0.0.1:${server.port}`;
   });
@@ -34,17 +38,17 @@ describe('authenticate and requireRole', () => {
 
     const response = await fetch(`${url}/whoami`, { headers: { authorization: `Bearer ${token}` } });
 
-    assert.equal(response.status, 200);
+    expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ userId: 'user-7' });
   });
 
   test('answers 401 problem+json with a Bearer challenge without a token', async () => {
     const response = await fetch(`${url}/whoami`);
 
-    assert.equal(response.status, 401);
-    assert.equal(response.headers.get('content-type'), 'application/problem+json');
-    assert.equal(response.headers.get('www-authenticate'), 'Bearer');
-    assert.equal(((await response.json()) as { code: string }).code, 'AUTH.UNAUTHENTICATED');
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    expect(((await response.json()) as { code: string }).code).toBe('AUTH.UNAUTHENTICATED');
   });
 
   test('answers 401 for a malformed header and an expired token', async () => {
@@ -53,9 +57,9 @@ describe('authenticate and requireRole', () => {
     const malformed = await fetch(`${url}/whoami`, { headers: { authorization: 'Basic abc' } });
     const late = await fetch(`${url}/whoami`, { headers: { authorization: `Bearer ${expired}` } });
 
-    assert.equal(malformed.status, 401);
-    assert.equal(late.status, 401);
-    assert.equal(((await late.json()) as { code: string }).code, 'AUTH.TOKEN_EXPIRED');
+    expect(malformed.status).toBe(401);
+    expect(late.status).toBe(401);
+    expect(((await late.json()) as { code: string }).code).toBe('AUTH.TOKEN_EXPIRED');
   });
 
   test('answers 403 for a role that is not allowed, and lets the allowed one through', async () => {
@@ -65,8 +69,8 @@ describe('authenticate and requireRole', () => {
     const refused = await fetch(`${url}/admin-only`, { headers: { authorization: `Bearer ${cashier}` } });
     const allowed = await fetch(`${url}/admin-only`, { headers: { authorization: `Bearer ${admin}` } });
 
-    assert.equal(refused.status, 403);
-    assert.equal(((await refused.json()) as { code: string }).code, 'AUTH.FORBIDDEN');
-    assert.equal(allowed.status, 200);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { code: string }).code).toBe('AUTH.FORBIDDEN');
+    expect(allowed.status).toBe(200);
   });
 });

@@ -18,7 +18,8 @@ const failures: Record<AuthFailure, { status: number; code: string }> = {
 export function authenticate(authenticator: Authenticator): Koa.Middleware<AuthState> {
   return async (ctx, next) => {
     const match = /^Bearer ([A-Za-z0-9_.~+/=-]+)$/.exec(ctx.get('authorization'));
-    if (!match?.[1]) throw authProblem(new AuthenticationError('missing', 'Send an access token as "Authorization: Bearer <token>".'));
+    if (!match?.[1])
+      throw authProblem(new AuthenticationError('missing', 'Send an access token as "Authorization: Bearer <token>".'));
     try {
       ctx.state.principal = await authenticator.verify(match[1]);
     } catch (error) {
@@ -43,8 +44,9 @@ export function requireRole(...allowed: Role[]): Koa.Middleware<AuthState> {
 
 function authProblem(error: AuthenticationError): ProblemError {
   const { status, code } = failures[error.reason];
-  const headers: Record<string, string> = status === 401
-    ? { 'www-authenticate': error.reason === 'missing' ? 'Bearer' : 'Bearer error="invalid_token"' }
-    : { 'retry-after': '5' };
+  const headers: Record<string, string> =
+    status === 401
+      ? { 'www-authenticate': error.reason === 'missing' ? 'Bearer' : 'Bearer error="invalid_token"' }
+      : { 'retry-after': '5' };
   return new ProblemError(status, code, error.message, undefined, headers);
 }

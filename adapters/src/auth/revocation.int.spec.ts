@@ -1,18 +1,33 @@
-import { describe, test, beforeAll, afterAll } from '@jest/globals';
-import assert from 'node:assert/strict';
+import { describe, test, beforeAll, afterAll, expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { assertTestDatabase, createDatabase, type Knex } from '../postgres/database';
 import type { Principal } from './authenticator';
 import {
-  accountsEventTypes, createRevocationCheck, createRevocationTable, dropRevocationTable, pruneRevocations,
-  recordRevocation, revocationHandlers, revocationTable,
+  accountsEventTypes,
+  createRevocationCheck,
+  createRevocationTable,
+  dropRevocationTable,
+  pruneRevocations,
+  recordRevocation,
+  revocationHandlers,
+  revocationTable,
 } from './revocation';
 
-const url = process.env.TULITY_ADAPTERS_TEST_DATABASE_URL ?? 'postgres://tulity_adapters:tulity_adapters@127.0.0.1:5432/tulity_adapters_test';
+const url =
+  process.env.TULITY_ADAPTERS_TEST_DATABASE_URL ??
+  'postgres://tulity_adapters:tulity_adapters@127.0.0.1:5432/tulity_adapters_test';
 
 function principal(overrides: Partial<Principal> = {}): Principal {
   const now = Date.now();
-  return { userId: randomUUID(), role: 'cashier', tokenId: randomUUID(), sessionId: randomUUID(), issuedAt: now - 1000, expiresAt: now + 60_000, ...overrides };
+  return {
+    userId: randomUUID(),
+    role: 'cashier',
+    tokenId: randomUUID(),
+    sessionId: randomUUID(),
+    issuedAt: now - 1000,
+    expiresAt: now + 60_000,
+    ...overrides,
+  };
 }
 
 describe('revocations in Postgres', () => {
@@ -37,9 +52,9 @@ describe('revocations in Postgres', () => {
     await recordRevocation(db, { kind: 'token', id: byToken.tokenId, expiresAt: byToken.expiresAt });
     await recordRevocation(db, { kind: 'session', id: bySession.sessionId, expiresAt: bySession.expiresAt });
 
-    assert.equal(await check.isRevoked(byToken), true);
-    assert.equal(await check.isRevoked(bySession), true);
-    assert.equal(await check.isRevoked(bystander), false);
+    expect(await check.isRevoked(byToken)).toBe(true);
+    expect(await check.isRevoked(bySession)).toBe(true);
+    expect(await check.isRevoked(bystander)).toBe(false);
   });
 
   test('a user revocation refuses the tokens issued before it and lets later ones through', async () => {
@@ -48,22 +63,27 @@ describe('revocations in Postgres', () => {
     const older = principal({ issuedAt: revokedAt - 5000 });
     const newer = principal({ userId: older.userId, issuedAt: revokedAt + 5000 });
 
-    await recordRevocation(db, { kind: 'user', id: older.userId, revokedBefore: revokedAt, expiresAt: revokedAt + 60_000 });
+    await recordRevocation(db, {
+      kind: 'user',
+      id: older.userId,
+      revokedBefore: revokedAt,
+      expiresAt: revokedAt + 60_000,
+    });
 
-    assert.equal(await check.isRevoked(older), true);
-    assert.equal(await check.isRevoked(newer), false);
+    expect(await check.isRevoked(older)).toBe(true);
+    expect(await check.isRevoked(newer)).toBe(false);
   });
 
   test('reuses a "not revoked" answer until the cache is forgotten', async () => {
     const check = createRevocationCheck(db, { notRevokedCacheMs: 60_000 });
     const token = principal();
-    assert.equal(await check.isRevoked(token), false);
+    expect(await check.isRevoked(token)).toBe(false);
 
     await recordRevocation(db, { kind: 'token', id: token.tokenId, expiresAt: token.expiresAt });
 
-    assert.equal(await check.isRevoked(token), false);
+    expect(await check.isRevoked(token)).toBe(false);
     check.forget();
-    assert.equal(await check.isRevoked(token), true);
+    expect(await check.isRevoked(token)).toBe(true);
   });
 
   test('the handlers turn accounts events into revocations, idempotently', async () => {
@@ -74,23 +94,43 @@ describe('revocations in Postgres', () => {
     const deleted = principal({ issuedAt: occurredAt - 1000 });
     const deactivated = principal({ issuedAt: occurredAt - 1000 });
     const renamed = principal({ issuedAt: occurredAt - 1000 });
-    const event = (type: string, payload: Record<string, unknown>) => ({ type, payload: { eventId: randomUUID(), occurredAt, ...payload } });
+    const event = (type: string, payload: Record<string, unknown>) => ({
+      type,
+      payload: { eventId: randomUUID(), occurredAt, ...payload },
+    });
 
     await db.transaction(async (trx) => {
       for (let delivery = 0; delivery < 2; delivery++) {
-        await handlers[accountsEventTypes.sessionRevoked]!(event(accountsEventTypes.sessionRevoked, { aggregateId: loggedOut.userId, sessionId: loggedOut.sessionId }), trx);
-        await handlers[accountsEventTypes.userDeleted]!(event(accountsEventTypes.userDeleted, { aggregateId: deleted.userId }), trx);
-        await handlers[accountsEventTypes.userUpdated]!(event(accountsEventTypes.userUpdated, { aggregateId: deactivated.userId, active: false }), trx);
-        await handlers[accountsEventTypes.userUpdated]!(event(accountsEventTypes.userUpdated, { aggregateId: renamed.userId, active: true }), trx);
+        await handlers[accountsEventTypes.sessionRevoked]!(
+          event(accountsEventTypes.sessionRevoked, { aggregateId: loggedOut.userId, sessionId: loggedOut.sessionId }),
+          trx,
+        );
+        await handlers[accountsEventTypes.userDeleted]!(
+          event(accountsEventTypes.userDeleted, { aggregateId: deleted.userId }),
+          trx,
+        );
+        await handlers[accountsEventTypes.userUpdated]!(
+          event(accountsEventTypes.userUpdated, { aggregateId: deactivated.userId, active: false }),
+          trx,
+        );
+        await handlers[accountsEventTypes.userUpdated]!(
+          event(accountsEventTypes.userUpdated, { aggregateId: renamed.userId, active: true }),
+          trx,
+        );
       }
     });
 
-    assert.equal(await check.isRevoked(loggedOut), true);
-    assert.equal(await check.isRevoked(deleted), true);
-    assert.equal(await check.isRevoked(deactivated), true);
-    assert.equal(await check.isRevoked(renamed), false);
-    const rows = await db(revocationTable).whereIn('subject', [loggedOut.sessionId, deleted.userId, deactivated.userId, renamed.userId]);
-    assert.equal(rows.length, 3);
+    expect(await check.isRevoked(loggedOut)).toBe(true);
+    expect(await check.isRevoked(deleted)).toBe(true);
+    expect(await check.isRevoked(deactivated)).toBe(true);
+    expect(await check.isRevoked(renamed)).toBe(false);
+    const rows = await db(revocationTable).whereIn('subject', [
+      loggedOut.sessionId,
+      deleted.userId,
+      deactivated.userId,
+      renamed.userId,
+    ]);
+    expect(rows.length).toBe(3);
   });
 
   test('prunes the rows whose tokens have all expired', async () => {
@@ -102,6 +142,6 @@ describe('revocations in Postgres', () => {
     await pruneRevocations(db);
 
     const left = (await db(revocationTable).whereIn('subject', [expired, live])).map((row) => row.subject);
-    assert.deepEqual(left, [live]);
+    expect(left).toEqual([live]);
   });
 });

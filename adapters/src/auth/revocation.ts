@@ -60,7 +60,10 @@ export interface RevocationCheckOptions {
  * A RevocationCheck over the table: one primary-key lookup per token, whose answer is cached —
  * "revoked" until the token expires (it can never become valid again), "not revoked" briefly.
  */
-export function createRevocationCheck(db: Knex, options: RevocationCheckOptions = {}): RevocationCheck & { forget(): void } {
+export function createRevocationCheck(
+  db: Knex,
+  options: RevocationCheckOptions = {},
+): RevocationCheck & { forget(): void } {
   const notRevokedCacheMs = options.notRevokedCacheMs ?? 1000;
   const maxCachedTokens = options.maxCachedTokens ?? 10_000;
   const cache = new Map<string, { revoked: boolean; until: number }>();
@@ -73,9 +76,11 @@ export function createRevocationCheck(db: Knex, options: RevocationCheckOptions 
         .first(db.raw('1 as revoked'))
         .where({ kind: 'token', subject: principal.tokenId })
         .orWhere({ kind: 'session', subject: principal.sessionId })
-        .orWhere((user) => user
-          .where({ kind: 'user', subject: principal.userId })
-          .andWhere('revoked_before', '>=', new Date(principal.issuedAt)));
+        .orWhere((user) =>
+          user
+            .where({ kind: 'user', subject: principal.userId })
+            .andWhere('revoked_before', '>=', new Date(principal.issuedAt)),
+        );
       const revoked = row !== undefined;
       if (cache.size >= maxCachedTokens) cache.clear();
       cache.set(principal.tokenId, { revoked, until: revoked ? principal.expiresAt : now + notRevokedCacheMs });

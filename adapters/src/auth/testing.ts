@@ -1,7 +1,15 @@
 import http from 'node:http';
-import { randomUUID } from 'node:crypto';
-import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JSONWebKeySet } from 'jose';
-import { accessTokenAlgorithm, createAuthenticator, type Authenticator, type Principal, type RevocationCheck, type Role } from './authenticator';
+import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import {
+  accessTokenAlgorithm,
+  createAuthenticator,
+  type Authenticator,
+  type JsonWebKeySet,
+  type Principal,
+  type RevocationCheck,
+  type Role,
+} from './authenticator';
 
 export interface MintOptions {
   role: Role;
@@ -17,9 +25,9 @@ export interface MintOptions {
 export interface TestIssuer {
   issuer: string;
   kid: string;
-  jwks: JSONWebKeySet;
+  jwks: JsonWebKeySet;
   mint(options: MintOptions): Promise<string>;
-  /** Signs exactly these claims with the issuer's key and kid, adding none: for tokens missing a claim. */
+  /** Signs these claims with the issuer's key and kid (an `iat` is added only when they have none): for tokens missing a claim. */
   sign(claims: Record<string, unknown>): Promise<string>;
   /** An authenticator that trusts this issuer's keys directly, without HTTP. */
   authenticator(revocations?: RevocationCheck): Authenticator;
@@ -31,7 +39,10 @@ export interface TestIssuer {
 export const noRevocations: RevocationCheck = { isRevoked: async () => false };
 
 /** Revokes the tokens and sessions you name: for unit tests without a database. */
-export function memoryRevocations(): RevocationCheck & { revokeToken(id: string): void; revokeSession(id: string): void } {
+export function memoryRevocations(): RevocationCheck & {
+  revokeToken(id: string): void;
+  revokeSession(id: string): void;
+} {
   const tokens = new Set<string>();
   const sessions = new Set<string>();
   return {
@@ -42,33 +53,38 @@ export function memoryRevocations(): RevocationCheck & { revokeToken(id: string)
 }
 
 export async function createTestIssuer(issuer = 'tulity-accounts'): Promise<TestIssuer> {
-  const { privateKey, publicKey } = await generateKeyPair(accessTokenAlgorithm, { extractable: true });
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const kid = randomUUID();
-  const jwks: JSONWebKeySet = { keys: [{ ...(await exportJWK(publicKey)), kid, alg: accessTokenAlgorithm, use: 'sig' }] };
+  const jwks: JsonWebKeySet = {
+    keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg: accessTokenAlgorithm, use: 'sig' }],
+  };
   return {
     issuer,
     kid,
     jwks,
     mint: (options) => mintToken(privateKey, kid, { issuer, ...options }),
-    sign: (claims) => new SignJWT(claims).setProtectedHeader({ alg: accessTokenAlgorithm, kid, typ: 'JWT' }).sign(privateKey),
+    sign: async (claims) => jwt.sign(claims, privateKey, { algorithm: accessTokenAlgorithm, keyid: kid }),
     authenticator: (revocations = noRevocations) => createAuthenticator({ jwks, issuer, revocations }),
     serve: () => serveJwks(jwks),
   };
 }
 
-async function mintToken(key: CryptoKey, kid: string, options: MintOptions & { issuer: string }): Promise<string> {
+async function mintToken(key: KeyObject, kid: string, options: MintOptions & { issuer: string }): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ role: options.role, sid: options.sessionId ?? randomUUID() })
-    .setProtectedHeader({ alg: accessTokenAlgorithm, kid, typ: 'JWT' })
-    .setSubject(options.userId ?? randomUUID())
-    .setJti(options.tokenId ?? randomUUID())
-    .setIssuer(options.issuer)
-    .setIssuedAt(now)
-    .setExpirationTime(now + (options.expiresIn ?? 300))
-    .sign(key);
+  return jwt.sign(
+    { role: options.role, sid: options.sessionId ?? randomUUID(), iat: now, exp: now + (options.expiresIn ?? 300) },
+    key,
+    {
+      algorithm: accessTokenAlgorithm,
+      keyid: kid,
+      subject: options.userId ?? randomUUID(),
+      jwtid: options.tokenId ?? randomUUID(),
+      issuer: options.issuer,
+    },
+  );
 }
 
-async function serveJwks(jwks: JSONWebKeySet) {
+async function serveJwks(jwks: JsonWebKeySet) {
   const server = http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(jwks));
@@ -78,9 +94,10 @@ async function serveJwks(jwks: JSONWebKeySet) {
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     jwksUrl: `http://127.0.0.1:${port}/jwks`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -1,5 +1,4 @@
-import assert from 'node:assert/strict';
-import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, test, expect } from '@jest/globals';
 import { assertTestDatabase, createDatabase } from '../postgres/database';
 import { createKafka } from '../kafka/client';
 import { createLogger } from '../logger';
@@ -84,34 +83,36 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
     const consumer = await startConsumer({ ...consumerOptions(s.catalogue, groupId, consumerMetrics), lagIntervalMs: 200 });
     try {
       const rolledBack = s.write('k0', 0);
-      await assert.rejects(db.transaction(async (trx) => {
+      await expect(db.transaction(async (trx) => {
         await s.outbox.write(trx, [rolledBack.event]);
         throw new Error('use case failed after writing its event');
-      }), /use case failed/);
+      })).rejects.toThrow(/use case failed/);
       const sent = await s.commit(Array.from({ length: 30 }, (_, i) => [`k${i % 3}`, i]));
 
       await waitFor('30 effects', async () => (await s.effects(groupId)).length >= 30);
       const messages = await readTopic(kafka, s.topic, 30, sharedRegistryUrl);
 
       const applied = (await s.effects(groupId)).map((row) => row.event_id);
-      assert.deepEqual([...applied].sort(), [...sent].sort());
+      expect([...applied].sort()).toEqual([...sent].sort());
       const onTopic = messages.map((m) => m.decoded.eventId);
-      assert.deepEqual([...onTopic].sort(), [...sent].sort());
-      assert.ok(!onTopic.includes(rolledBack.id) && !applied.includes(rolledBack.id));
-      assert.equal((await db(OUTBOX_TABLE).where({ event_id: rolledBack.id })).length, 0);
-      assert.ok(messages.every((m) => m.message.value![0] === 0), 'Confluent wire format: magic byte 0');
+      expect([...onTopic].sort()).toEqual([...sent].sort());
+      expect(onTopic).not.toContain(rolledBack.id);
+      expect(applied).not.toContain(rolledBack.id);
+      expect((await db(OUTBOX_TABLE).where({ event_id: rolledBack.id })).length).toBe(0);
+      // Confluent wire format: magic byte 0.
+      expect(messages.every((m) => m.message.value![0] === 0)).toBeTruthy();
 
-      assert.equal(await counter(relayMetrics, 'relay_published_total'), 30);
-      assert.equal(await counter(consumerMetrics, 'consumer_processed_total'), 30);
+      expect(await counter(relayMetrics, 'relay_published_total')).toBe(30);
+      expect(await counter(consumerMetrics, 'consumer_processed_total')).toBe(30);
       const endToEnd = (await consumerMetrics.registry.getSingleMetric('event_end_to_end_seconds')!.get()).values as Array<{ metricName?: string; value: number }>;
-      assert.equal(endToEnd.find((v) => v.metricName === 'event_end_to_end_seconds_count')?.value, 30);
+      expect(endToEnd.find((v) => v.metricName === 'event_end_to_end_seconds_count')?.value).toBe(30);
       const lag = await waitFor('the lag gauge to show every partition caught up', async () => {
         const values = (await consumerMetrics.registry.getSingleMetric('consumer_lag')!.get()).values.filter((v) => v.labels.topic === s.topic);
         return values.length > 0 && values.every((v) => v.value === 0) ? values : undefined;
       });
-      assert.ok(lag!.every((v) => v.labels.group === groupId));
+      expect(lag!.every((v) => v.labels.group === groupId)).toBeTruthy();
       const pending = (await relayMetrics.registry.getSingleMetric('outbox_pending_events')!.get()).values;
-      assert.equal(pending[0]?.value, 0);
+      expect(pending[0]?.value).toBe(0);
     } finally {
       await consumer.stop();
       await relay.stop();
@@ -134,10 +135,10 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
 
       await waitFor('the late event applied', async () => (await s.effects(groupId)).length >= 4);
       const applied = (await s.effects(groupId)).map((row) => row.event_id);
-      assert.deepEqual([...applied].sort(), [...early, late.id].sort());
+      expect([...applied].sort()).toEqual([...early, late.id].sort());
       const [lateOutbox] = await db(OUTBOX_TABLE).where({ event_id: late.id });
-      assert.ok(Number(lateOutbox.id) < Number((await db(OUTBOX_TABLE).whereIn('event_id', early).max('id as id'))[0]!.id),
-        'the late transaction holds a lower id than rows published before it');
+      // The late transaction holds a lower id than rows published before it.
+      expect(Number(lateOutbox.id)).toBeLessThan(Number((await db(OUTBOX_TABLE).whereIn('event_id', early).max('id as id'))[0]!.id));
     } finally {
       await consumer.stop();
       await relay.stop();
@@ -167,13 +168,15 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
       const killed = await db.raw(
         `select pg_terminate_backend(pid) as done from pg_locks
          where locktype = 'advisory' and granted and objid = hashtext(?)::oid`, [`tulity-relay:${service}`]);
-      assert.equal(killed.rows.length, 1, 'exactly one session held the relay lock');
+      // Exactly one session held the relay lock.
+      expect(killed.rows.length).toBe(1);
 
       const after = await s.commit([['k', 3], ['k', 4]]);
       await waitFor('the later events published', async () => (await db(OUTBOX_TABLE).whereNull('published_at')).length === 0);
-      assert.ok(relay.isActive);
-      assert.ok(await counter(metrics, 'relay_failures_total') >= 1, 'the broken session was noticed');
-      assert.equal(await counter(metrics, 'relay_published_total'), before.length + after.length);
+      expect(relay.isActive).toBeTruthy();
+      // The broken session was noticed.
+      expect(await counter(metrics, 'relay_failures_total')).toBeGreaterThanOrEqual(1);
+      expect(await counter(metrics, 'relay_published_total')).toBe(before.length + after.length);
     } finally {
       await relay.stop();
     }
@@ -187,11 +190,13 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
     const sent = await s.commit(Array.from({ length: 40 }, (_, i) => [`k${i % 4}`, i]));
 
     const doomed = spawnEventProcess({ ...base, killAfter: 1 });
-    assert.equal(await doomed.exited, 'SIGKILL');
+    expect(await doomed.exited).toBe('SIGKILL');
     const unpublished = await db(OUTBOX_TABLE).whereNull('published_at').count<{ count: string }[]>('* as count');
-    assert.equal(Number(unpublished[0]!.count), 40, 'the killed relay marked nothing');
+    // The killed relay marked nothing.
+    expect(Number(unpublished[0]!.count)).toBe(40);
     const produced = await readTopic(kafka, s.topic, 1);
-    assert.ok(produced.length >= 1, 'the killed relay had produced before dying');
+    // The killed relay had produced before dying.
+    expect(produced.length).toBeGreaterThanOrEqual(1);
 
     const metrics = createMetrics(groupId);
     const consumer = await startConsumer(consumerOptions(s.catalogue, groupId, metrics));
@@ -204,9 +209,11 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
         (await counter(metrics, 'consumer_processed_total')) + (await counter(metrics, 'consumer_duplicates_total')) >= onTopic.length);
 
       const applied = (await s.effects(groupId)).map((row) => row.event_id);
-      assert.equal(applied.length, 40, 'each event applied exactly once');
-      assert.deepEqual([...applied].sort(), [...sent].sort());
-      assert.ok(await counter(metrics, 'consumer_duplicates_total') >= 1, 'the re-sent events were seen and skipped');
+      // Each event applied exactly once.
+      expect(applied.length).toBe(40);
+      expect([...applied].sort()).toEqual([...sent].sort());
+      // The re-sent events were seen and skipped.
+      expect(await counter(metrics, 'consumer_duplicates_total')).toBeGreaterThanOrEqual(1);
     } finally {
       await survivor.stop();
       await consumer.stop();
@@ -223,13 +230,15 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
       await readTopic(kafka, s.topic, 30);
 
       const doomed = spawnEventProcess({ ...base, killAfter: 1 });
-      assert.equal(await doomed.exited, 'SIGKILL');
-      assert.ok((await s.effects(groupId)).length > 0, 'effects were committed before the kill');
+      expect(await doomed.exited).toBe('SIGKILL');
+      // Effects were committed before the kill.
+      expect((await s.effects(groupId)).length).toBeGreaterThan(0);
       const admin = kafka.admin();
       await admin.connect();
       try {
         const [offsets] = await admin.fetchOffsets({ groupId, topics: [s.topic] });
-        assert.ok(offsets!.partitions.every((p) => p.offset === '-1'), 'and no offset was committed for them');
+        // And no offset was committed for them.
+        expect(offsets!.partitions.every((p) => p.offset === '-1')).toBeTruthy();
 
         const survivor = spawnEventProcess(base);
         try {
@@ -247,8 +256,10 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
         await admin.disconnect();
       }
       const applied = (await s.effects(groupId)).map((row) => row.event_id);
-      assert.equal(applied.length, 30, 'no effect applied twice');
-      assert.deepEqual(applied, sent, 'applied in the order written (one key, one partition)');
+      // No effect applied twice.
+      expect(applied.length).toBe(30);
+      // Applied in the order written (one key, one partition).
+      expect(applied).toEqual(sent);
     } finally {
       await relay.stop();
     }
@@ -280,10 +291,11 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
       await waitForSettled(db, kafka, s.topic, metrics.registry);
 
       const rows = await s.effects(groupId);
-      assert.equal(rows.length, keys.length * rounds, 'no event lost or applied twice');
+      // No event lost or applied twice.
+      expect(rows.length).toBe(keys.length * rounds);
       for (const key of keys) {
         const seqs = rows.filter((row) => row.key === key).map((row) => row.seq);
-        assert.deepEqual(seqs, Array.from({ length: rounds }, (_, i) => i), `events of ${key} applied in order`);
+        expect({ key, seqs }).toEqual({ key, seqs: Array.from({ length: rounds }, (_, i) => i) });
       }
     } finally {
       first.child.kill('SIGKILL');
@@ -318,8 +330,8 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
       } finally {
         await newRelay.stop();
       }
-      assert.deepEqual(seen.v1!.map((p) => [p.eventId, 'note' in p]), [[old, false], [newer.eventId, false]]);
-      assert.deepEqual(seen.v2!.map((p) => [p.eventId, p.note]), [[old, ''], [newer.eventId, 'added in v2']]);
+      expect(seen.v1!.map((p) => [p.eventId, 'note' in p])).toEqual([[old, false], [newer.eventId, false]]);
+      expect(seen.v2!.map((p) => [p.eventId, p.note])).toEqual([[old, ''], [newer.eventId, 'added in v2']]);
     } finally {
       await Promise.all(readers.map((reader) => reader.stop()));
     }
@@ -348,15 +360,16 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
       const [flaky, broken, healthy] = await s.commit([['k', 1], ['k', 2], ['k', 3]]);
       await waitForSettled(db, kafka, s.topic, metrics.registry);
 
-      assert.deepEqual((await s.effects(groupId)).map((row) => row.event_id), [flaky, healthy]);
+      expect((await s.effects(groupId)).map((row) => row.event_id)).toEqual([flaky, healthy]);
       const [letter] = await readTopic(kafka, deadLetterTopic(s.topic), 1);
-      assert.equal(letter!.message.headers?.['dlq-reason']?.toString(), 'retries-exhausted');
-      assert.match(letter!.message.headers?.['dlq-error']?.toString() ?? '', /4 attempts, last: a bug that never goes away/);
-      assert.equal(letter!.message.headers?.['event-id']?.toString(), broken);
+      expect(letter!.message.headers?.['dlq-reason']?.toString()).toBe('retries-exhausted');
+      expect(letter!.message.headers?.['dlq-error']?.toString() ?? '').toMatch(/4 attempts, last: a bug that never goes away/);
+      expect(letter!.message.headers?.['event-id']?.toString()).toBe(broken);
       // Failures are counted on the one-by-one path: the broken event fails 3 times there before its
       // 4th attempt dead-letters it; the flaky one at least once (when the three arrive in one run,
       // its first failure is the run's, which is retried one by one and not counted as an attempt).
-      assert.ok(await counter(metrics, 'consumer_failures_total') >= 3 + 1, 'every failed one-by-one attempt counted');
+      // Every failed one-by-one attempt counted.
+      expect(await counter(metrics, 'consumer_failures_total')).toBeGreaterThanOrEqual(3 + 1);
     } finally {
       await relay.stop();
       await consumer.stop();
@@ -392,23 +405,24 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
       await waitFor('e3 applied', async () => (await s.effects(groupId)).some((row) => row.event_id === e3));
       const letters = await readTopic(kafka, deadLetterTopic(s.topic), 3);
       const reasons = letters.map((l) => l.message.headers?.['dlq-reason']?.toString());
-      assert.deepEqual(reasons, ['undecodable', 'unknown-schema', 'rejected']);
+      expect(reasons).toEqual(['undecodable', 'unknown-schema', 'rejected']);
       for (const { message } of letters) {
-        assert.equal(message.headers?.['dlq-topic']?.toString(), s.topic);
-        assert.match(message.headers?.['dlq-offset']?.toString() ?? '', /^\d+$/);
-        assert.ok(!Number.isNaN(Date.parse(message.headers?.['dlq-at']?.toString() ?? '')));
-        assert.equal(message.key?.toString(), 'poisoned');
+        expect(message.headers?.['dlq-topic']?.toString()).toBe(s.topic);
+        expect(message.headers?.['dlq-offset']?.toString() ?? '').toMatch(/^\d+$/);
+        expect(Date.parse(message.headers?.['dlq-at']?.toString() ?? '')).not.toBeNaN();
+        expect(message.key?.toString()).toBe('poisoned');
       }
-      assert.equal(letters[0]!.message.value?.toString(), 'not avro at all', 'the original bytes are kept');
-      assert.deepEqual((await s.effects(groupId)).map((row) => row.event_id), [e1, e3]);
-      assert.equal(await counter(metrics, 'consumer_dead_lettered_total'), 3);
+      // The original bytes are kept.
+      expect(letters[0]!.message.value?.toString()).toBe('not avro at all');
+      expect((await s.effects(groupId)).map((row) => row.event_id)).toEqual([e1, e3]);
+      expect(await counter(metrics, 'consumer_dead_lettered_total')).toBe(3);
 
       fixed = true;
       const { replayed } = await replayDeadLetters({ kafka, deadLetterTopic: deadLetterTopic(s.topic), logger });
-      assert.equal(replayed, 3);
+      expect(replayed).toBe(3);
       await waitFor('e2 applied after replay', async () => (await s.effects(groupId)).some((row) => row.event_id === e2));
       await waitFor('the still-poisonous letters dead-lettered again', async () => (await counter(metrics, 'consumer_dead_lettered_total')) === 5);
-      assert.deepEqual((await s.effects(groupId)).map((row) => row.event_id), [e1, e3, e2]);
+      expect((await s.effects(groupId)).map((row) => row.event_id)).toEqual([e1, e3, e2]);
     } finally {
       await producer.disconnect();
       await relay.stop();

@@ -1,5 +1,4 @@
-import assert from 'node:assert/strict';
-import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, test, expect } from '@jest/globals';
 import { assertTestDatabase, createDatabase } from '../postgres/database';
 import { createKafka } from '../kafka/client';
 import { createLogger } from '../logger';
@@ -79,16 +78,19 @@ describe('event backbone through broker and registry outages', () => {
       for (let seq = 20; seq < 70; seq++) sent.push(await s.commit(definition.type, `k${seq % 4}`, seq));
       await waitFor('the relay to notice the broker is gone', async () => (await failures(s.relayMetrics, 'kafka')) > 0, 120_000);
       const pending = await db(OUTBOX_TABLE).whereNull('published_at').count<{ count: string }[]>('* as count');
-      assert.equal(Number(pending[0]!.count), 50, 'the writes made while the broker was down wait in the outbox');
+      // The writes made while the broker was down wait in the outbox.
+      expect(Number(pending[0]!.count)).toBe(50);
       const gauge = async (name: string) => (await s.relayMetrics.registry.getSingleMetric(name)!.get()).values[0]?.value;
-      assert.equal(await gauge('outbox_pending_events'), 50);
-      assert.ok((await gauge('outbox_oldest_pending_age_seconds'))! > 0);
+      expect(await gauge('outbox_pending_events')).toBe(50);
+      expect((await gauge('outbox_oldest_pending_age_seconds'))!).toBeGreaterThan(0);
 
       await broker.start();
       await s.settled(definition.topic);
       const applied = await s.applied();
-      assert.equal(applied.length, 70, 'nothing applied twice');
-      assert.deepEqual([...applied].sort(), [...sent].sort(), 'nothing lost');
+      // Nothing applied twice.
+      expect(applied.length).toBe(70);
+      // Nothing lost.
+      expect([...applied].sort()).toEqual([...sent].sort());
     } finally {
       await s.stop();
     }
@@ -108,14 +110,17 @@ describe('event backbone through broker and registry outages', () => {
       for (let seq = 10; seq < 30; seq++) sent.push(await s.commit(seq % 2 === 0 ? cached.type : uncached.type, 'k', seq));
       await waitFor('the relay to stall on the registry', async () => (await failures(s.relayMetrics, 'registry')) > 0);
       const stalled = await db(OUTBOX_TABLE).whereNull('published_at').orderBy('id').select('id', 'event_type');
-      assert.equal(stalled.filter((row) => row.event_type === uncached.type).length, 10, 'no uncached event got out');
+      // No uncached event got out.
+      expect(stalled.filter((row) => row.event_type === uncached.type).length).toBe(10);
       const [lastPublished] = await db(OUTBOX_TABLE).whereNotNull('published_at').max('id as id');
-      assert.ok(Number(lastPublished!.id) < Number(stalled[0]!.id), 'nothing after the stall point was published: per-key order kept');
+      // Nothing after the stall point was published: per-key order kept.
+      expect(Number(lastPublished!.id)).toBeLessThan(Number(stalled[0]!.id));
 
       await registry.start();
       await s.settled(topic);
       const applied = await s.applied();
-      assert.deepEqual(applied, sent, 'nothing lost, nothing twice, one key in order');
+      // Nothing lost, nothing twice, one key in order.
+      expect(applied).toEqual(sent);
     } finally {
       await s.stop();
     }

@@ -1,5 +1,4 @@
-import assert from 'node:assert/strict';
-import { describe, test } from '@jest/globals';
+import { describe, test, expect } from '@jest/globals';
 import type { Knex } from 'knex';
 import { createOutbox, EventValidationError } from './outbox';
 import { OUTBOX_TABLE } from './tables';
@@ -42,13 +41,13 @@ describe('outbox writer', () => {
       { type: definition.type, key: 'p-1', payload: payload() },
       { type: definition.type, key: 'p-1', payload: payload({ eventId: 'e-2', note: 'sale' }) },
     ]);
-    assert.equal(inserts.length, 1);
-    assert.equal(inserts[0]!.table, OUTBOX_TABLE);
-    assert.deepEqual(inserts[0]!.rows.map((row) => [row.event_id, row.event_type, row.topic, row.key, row.correlation_id]), [
+    expect(inserts.length).toBe(1);
+    expect(inserts[0]!.table).toBe(OUTBOX_TABLE);
+    expect(inserts[0]!.rows.map((row) => [row.event_id, row.event_type, row.topic, row.key, row.correlation_id])).toEqual([
       ['e-1', definition.type, 'test.price', 'p-1', 'c-1'],
       ['e-2', definition.type, 'test.price', 'p-1', 'c-1'],
     ]);
-    assert.deepEqual(JSON.parse(inserts[0]!.rows[1].payload), payload({ eventId: 'e-2', note: 'sale' }));
+    expect(JSON.parse(inserts[0]!.rows[1].payload)).toEqual(payload({ eventId: 'e-2', note: 'sale' }));
   });
 
   test('rejects a payload that breaks its Avro schema, naming the field, and writes nothing', async () => {
@@ -57,42 +56,30 @@ describe('outbox writer', () => {
       { type: definition.type, key: 'p-1', payload: payload() },
       { type: definition.type, key: 'p-1', payload: payload({ price: { amountMinor: 12.5, currency: 'EUR' } }) },
     ]);
-    await assert.rejects(write, (error: unknown) => {
-      assert.ok(error instanceof EventValidationError);
-      assert.match(error.message, /price\.amountMinor: expected long, got 12\.5/);
-      return true;
-    });
-    assert.equal(inserts.length, 0);
+    await expect(write).rejects.toBeInstanceOf(EventValidationError);
+    await expect(write).rejects.toThrow(/price\.amountMinor: expected long, got 12\.5/);
+    expect(inserts.length).toBe(0);
   });
 
   test('names a missing field', async () => {
     const { trx } = fakeTransaction();
     const { correlationId: _, ...withoutCorrelation } = payload();
-    await assert.rejects(
-      createOutbox(catalogue).write(trx, [{ type: definition.type, key: 'p-1', payload: withoutCorrelation }]),
-      /correlationId: expected string, got undefined/,
-    );
+    await expect(createOutbox(catalogue).write(trx, [{ type: definition.type, key: 'p-1', payload: withoutCorrelation }])).rejects.toThrow(/correlationId: expected string, got undefined/);
   });
 
   test('rejects an event type the catalogue does not know, listing the known ones', async () => {
     const { trx } = fakeTransaction();
-    await assert.rejects(
-      createOutbox(catalogue).write(trx, [{ type: 'tulity.test.Nope', key: 'x', payload: payload() }]),
-      /"tulity\.test\.Nope" is not in the catalogue \(known: tulity\.test\.PriceChanged\)/,
-    );
+    await expect(createOutbox(catalogue).write(trx, [{ type: 'tulity.test.Nope', key: 'x', payload: payload() }])).rejects.toThrow(/"tulity\.test\.Nope" is not in the catalogue \(known: tulity\.test\.PriceChanged\)/);
   });
 
   test('rejects an empty eventId, which the inbox could not deduplicate on', async () => {
     const { trx } = fakeTransaction();
-    await assert.rejects(
-      createOutbox(catalogue).write(trx, [{ type: definition.type, key: 'p-1', payload: payload({ eventId: '' }) }]),
-      /eventId: expected a non-empty string/,
-    );
+    await expect(createOutbox(catalogue).write(trx, [{ type: definition.type, key: 'p-1', payload: payload({ eventId: '' }) }])).rejects.toThrow(/eventId: expected a non-empty string/);
   });
 
   test('writes nothing for no events', async () => {
     const { trx, inserts } = fakeTransaction();
     await createOutbox(catalogue).write(trx, []);
-    assert.equal(inserts.length, 0);
+    expect(inserts.length).toBe(0);
   });
 });

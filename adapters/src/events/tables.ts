@@ -3,6 +3,15 @@ import type { Knex } from 'knex';
 export const OUTBOX_TABLE = 'event_outbox';
 export const INBOX_TABLE = 'event_inbox';
 
+/**
+ * The backbone's tables in a service's migration: `up` calls this once, `down` calls
+ * `dropBackboneTables`. The relay publishes from the outbox; consumers dedupe through the inbox.
+ */
+export async function createBackboneTables(knex: Knex): Promise<void> {
+  await createOutboxTable(knex);
+  await createInboxTable(knex);
+}
+
 /** The outbox: one row per event, written in the aggregate's transaction, published by the relay. */
 export async function createOutboxTable(knex: Knex): Promise<void> {
   await knex.schema.createTable(OUTBOX_TABLE, (table) => {
@@ -38,7 +47,7 @@ export async function createInboxTable(knex: Knex): Promise<void> {
   });
 }
 
-/** Drops both tables, for a migration's `down`. */
+/** Drops both backbone tables, for a migration's `down`. */
 export async function dropBackboneTables(knex: Knex): Promise<void> {
   await knex.schema.dropTableIfExists(INBOX_TABLE);
   await knex.schema.dropTableIfExists(OUTBOX_TABLE);

@@ -1,21 +1,20 @@
-import assert from 'node:assert/strict';
-import { describe, test } from '@jest/globals';
+import { describe, test, expect } from '@jest/globals';
 import { decodeWire, encodeWire, WireFormatError } from './wire';
 import { deadLetterHeaders, originalHeaders } from './dead-letters';
 
 describe('Confluent wire format', () => {
   test('puts a zero magic byte and the big-endian schema id before the body, and reads them back', () => {
     const message = encodeWire(0x01020304, Buffer.from([9, 8, 7]));
-    assert.deepEqual([...message], [0, 1, 2, 3, 4, 9, 8, 7]);
+    expect([...message]).toEqual([0, 1, 2, 3, 4, 9, 8, 7]);
     const { schemaId, body } = decodeWire(message);
-    assert.equal(schemaId, 0x01020304);
-    assert.deepEqual([...body], [9, 8, 7]);
+    expect(schemaId).toBe(0x01020304);
+    expect([...body]).toEqual([9, 8, 7]);
   });
 
   test('refuses a message with another magic byte or too short to hold a schema id', () => {
-    assert.throws(() => decodeWire(Buffer.from('{"json":true}')), WireFormatError);
-    assert.throws(() => decodeWire(Buffer.from([0, 0, 1])), /need at least 5/);
-    assert.throws(() => decodeWire(null), WireFormatError);
+    expect(() => decodeWire(Buffer.from('{"json":true}'))).toThrow(WireFormatError);
+    expect(() => decodeWire(Buffer.from([0, 0, 1]))).toThrow(/need at least 5/);
+    expect(() => decodeWire(null)).toThrow(WireFormatError);
   });
 });
 
@@ -25,10 +24,10 @@ describe('dead-letter headers', () => {
     const headers = deadLetterHeaders(original, {
       reason: 'undecodable', error: 'bad bytes', topic: 't', partition: 2, offset: '41', group: 'g',
     });
-    assert.equal(headers['dlq-reason'], 'undecodable');
-    assert.equal(headers['dlq-partition'], '2');
-    assert.equal(headers['dlq-offset'], '41');
-    assert.ok(!Number.isNaN(Date.parse(String(headers['dlq-at']))));
-    assert.deepEqual(originalHeaders(headers), original);
+    expect(headers['dlq-reason']).toBe('undecodable');
+    expect(headers['dlq-partition']).toBe('2');
+    expect(headers['dlq-offset']).toBe('41');
+    expect(Date.parse(String(headers['dlq-at']))).not.toBeNaN();
+    expect(originalHeaders(headers)).toEqual(original);
   });
 });

@@ -1,4 +1,4 @@
-import assert from 'node:assert/strict';
+import http from 'node:http';
 import { afterAll, beforeAll, describe, test, expect } from '@jest/globals';
 import Router from '@koa/router';
 import { z } from 'zod';
@@ -10,6 +10,7 @@ import { listen, type RunningServer } from './server';
 import { parseInput } from './validation';
 
 const widget = z.strictObject({ name: z.string().min(1), size: z.number().int().positive() });
+const note = z.strictObject({ text: z.string() });
 
 function buildTestApp(ready: { database: boolean }) {
   const router = new Router();
@@ -17,6 +18,21 @@ function buildTestApp(ready: { database: boolean }) {
     const input = parseInput(widget, ctx.state.body);
     ctx.status = 201;
     ctx.body = input;
+  });
+  router.get('/api/v1/widgets', (ctx) => {
+    ctx.body = { query: ctx.query };
+  });
+  router.post('/api/v1/notes', (ctx) => {
+    ctx.status = 201;
+    ctx.body = parseInput(note, ctx.state.body);
+  });
+  // A route that hands the body on as it is, as a proxy or an audit log would.
+  router.post('/api/v1/echo', (ctx) => {
+    ctx.body = { received: ctx.state.body };
+  });
+  router.get('/page', (ctx) => {
+    ctx.type = 'html';
+    ctx.body = '<!doctype html><title>page</title>';
   });
   router.get('/api/v1/widgets/:id', (ctx) => {
     throw new ProblemError(404, 'WIDGET.NOT_FOUND', `Widget ${ctx.params.id} does not exist.`);
@@ -34,7 +50,7 @@ function buildTestApp(ready: { database: boolean }) {
       },
     },
     routers: [router],
-    bodyLimit: 1024,
+    bodyLimit: 64 * 1024,
   });
 }
 
@@ -53,18 +69,35 @@ describe('http app factory', () => {
     fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
 
   async function expectProblem(response: Response, status: number, code: string) {
-    assert.equal(response.status, status);
-    assert.match(response.headers.get('content-type') ?? '', /^application\/problem\+json/);
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type') ?? '').toMatch(/^application\/problem\+json/);
     const body = (await response.json()) as Record<string, unknown>;
-    assert.equal(body.code, code);
-    assert.equal(body.status, status);
-    assert.equal(typeof body.detail, 'string');
+    expect(body.code).toBe(code);
+    expect(body.status).toBe(status);
+    expect(typeof body.detail).toBe('string');
     return body;
+  }
+
+  /** Any method, even those fetch refuses to send (TRACE). */
+  function send(method: string, path: string, headers: Record<string, string> = {}) {
+    return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: any }>((resolve, reject) => {
+      const request = http.request(`${base}${path}`, { method, headers }, (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk) => { text += chunk; });
+        response.on('end', () => {
+          const json = /json/.test(response.headers['content-type'] ?? '');
+          resolve({ status: response.statusCode!, headers: response.headers, body: json ? JSON.parse(text) : text });
+        });
+      });
+      request.on('error', reject);
+      request.end();
+    });
   }
 
   test('valid input is parsed and answered', async () => {
     const response = await post('/api/v1/widgets', JSON.stringify({ name: 'bolt', size: 3 }));
-    assert.equal(response.status, 201);
+    expect(response.status).toBe(201);
     expect(await response.json()).toEqual({ name: 'bolt', size: 3 });
   });
 
@@ -88,7 +121,7 @@ describe('http app factory', () => {
   });
 
   test('a body over the limit is a 413', async () => {
-    const huge = JSON.stringify({ name: 'x'.repeat(5000), size: 1 });
+    const huge = JSON.stringify({ name: 'x'.repeat(70_000), size: 1 });
     await expectProblem(await post('/api/v1/widgets', huge), 413, 'REQUEST.TOO_LARGE');
   });
 
@@ -105,23 +138,23 @@ describe('http app factory', () => {
   test('an unexpected error is a 500 that does not leak its message', async () => {
     const response = await fetch(`${base}/api/v1/crash`);
     const body = await expectProblem(response, 500, 'INTERNAL');
-    assert.doesNotMatch(JSON.stringify(body), /secret/);
+    expect(JSON.stringify(body)).not.toMatch(/secret/);
   });
 
   test('the request id is echoed, or made when missing or unsafe', async () => {
     const echoed = await fetch(`${base}/health/live`, { headers: { 'x-request-id': 'req-42' } });
-    assert.equal(echoed.headers.get('x-request-id'), 'req-42');
+    expect(echoed.headers.get('x-request-id')).toBe('req-42');
     const made = await fetch(`${base}/health/live`, { headers: { 'x-request-id': 'bad id\twith spaces' } });
-    assert.match(made.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+    expect(made.headers.get('x-request-id') ?? '').toMatch(/^[0-9a-f-]{36}$/);
   });
 
   test('readiness reports each dependency and fails when one does', async () => {
     const ok = await fetch(`${base}/health/ready`);
-    assert.equal(ok.status, 200);
+    expect(ok.status).toBe(200);
     ready.database = false;
     try {
       const failing = await fetch(`${base}/health/ready`);
-      assert.equal(failing.status, 503);
+      expect(failing.status).toBe(503);
       expect(await failing.json()).toEqual({
         status: 'unavailable',
         service: 'test',
@@ -135,8 +168,81 @@ describe('http app factory', () => {
   test('request durations are recorded by route template, not by raw path', async () => {
     await fetch(`${base}/api/v1/widgets/123`);
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    assert.match(metrics, /http_request_duration_seconds_count\{service="test",method="GET",route="\/api\/v1\/widgets\/:id",status="404"\} \d+/);
-    assert.doesNotMatch(metrics, /route="\/api\/v1\/widgets\/123"/);
-    assert.match(metrics, /process_cpu_user_seconds_total/);
+    expect(metrics).toMatch(/http_request_duration_seconds_count\{service="test",method="GET",route="\/api\/v1\/widgets\/:id",status="404"\} \d+/);
+    expect(metrics).not.toMatch(/route="\/api\/v1\/widgets\/123"/);
+    expect(metrics).toMatch(/process_cpu_user_seconds_total/);
+  });
+
+  test('a control character in any body string or key is a 400 naming the field; tab, newline and CR are text', async () => {
+    const nul = await expectProblem(await post('/api/v1/widgets', JSON.stringify({ name: 'bo\u0000lt', size: 1 })), 400, 'REQUEST.INVALID');
+    expect(nul.errors).toEqual([{ field: 'name', message: 'Contains the control character U+0000.' }]);
+    const nested = await expectProblem(await post('/api/v1/echo', JSON.stringify({ lines: [{ text: 'ok' }, { text: 'bell\u0007' }] })), 400, 'REQUEST.INVALID');
+    expect(nested.errors).toEqual([{ field: 'lines.1.text', message: 'Contains the control character U+0007.' }]);
+    const key = await expectProblem(await post('/api/v1/echo', JSON.stringify({ ['na\u001bme']: 'x' })), 400, 'REQUEST.INVALID');
+    expect(key.errors).toEqual([{ field: 'na\uFFFDme', message: 'Contains the control character U+001B.' }]);
+
+    const text = 'line one\r\nline\ttwo\n';
+    const response = await post('/api/v1/notes', JSON.stringify({ text }));
+    expect(response.status).toBe(201);
+    expect(await response.json()).toEqual({ text });
+  });
+
+  test('a control character in a query value or name is a 400 naming the parameter', async () => {
+    const value = await expectProblem(await fetch(`${base}/api/v1/widgets?q=bolt%00`), 400, 'REQUEST.INVALID');
+    expect(value.errors).toEqual([{ field: 'q', message: 'Contains the control character U+0000.' }]);
+    const repeated = await expectProblem(await fetch(`${base}/api/v1/widgets?tag=a&tag=b%01`), 400, 'REQUEST.INVALID');
+    expect(repeated.errors).toEqual([{ field: 'tag.1', message: 'Contains the control character U+0001.' }]);
+    const name = await expectProblem(await fetch(`${base}/api/v1/widgets?a%02=1`), 400, 'REQUEST.INVALID');
+    expect(name.errors).toEqual([{ field: 'a\uFFFD', message: 'Contains the control character U+0002.' }]);
+
+    const clean = await fetch(`${base}/api/v1/widgets?q=bolt%20nut&tag=a&tag=b`);
+    expect(clean.status).toBe(200);
+    expect(await clean.json()).toEqual({ query: { q: 'bolt nut', tag: ['a', 'b'] } });
+  });
+
+  test('a body nested too deep is a 400, never a 500', async () => {
+    const depth = 30_000;
+    const deep = `{"a":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    const body = await expectProblem(await post('/api/v1/echo', deep), 400, 'REQUEST.TOO_DEEP');
+    // The root object is the first level, so the 32nd array inside `a` is the first one too deep.
+    expect(body.errors).toEqual([{ field: `a${'.0'.repeat(31)}`, message: 'Nested deeper than 32 levels.' }]);
+    const shallow = await post('/api/v1/echo', JSON.stringify({ a: [[[{ b: 1 }]]] }));
+    expect(shallow.status).toBe(200);
+  });
+
+  test('a method the app does not serve is a problem+json 405 with Allow, never a 5xx', async () => {
+    for (const [method, path] of [['TRACE', '/api/v1/widgets'], ['PROPFIND', '/api/v1/widgets/7'], ['TRACE', '/health/live'], ['PROPFIND', '/nowhere']]) {
+      const answer = await send(method!, path!);
+      expect({ method, status: answer.status, type: answer.headers['content-type'] }).toEqual({
+        method, status: 405, type: expect.stringMatching(/^application\/problem\+json/),
+      });
+      expect(answer.headers.allow).toMatch(/GET/);
+      expect(answer.body).toMatchObject({ status: 405, code: 'REQUEST.METHOD_NOT_ALLOWED' });
+    }
+  });
+
+  test('every response carries the security headers; API responses forbid everything, pages only framing', async () => {
+    const answers = await Promise.all([
+      send('GET', '/health/live'), send('GET', '/nowhere'), send('GET', '/api/v1/crash'), send('TRACE', '/health/live'),
+    ]);
+    for (const answer of answers) {
+      expect(answer.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+        'referrer-policy': 'no-referrer',
+      });
+    }
+    const page = await send('GET', '/page');
+    expect(page.headers).toMatchObject({ 'x-frame-options': 'DENY', 'content-security-policy': "frame-ancestors 'none'" });
+  });
+
+  test('caches may not store a response to a request with credentials, nor a problem', async () => {
+    const anonymous = await send('GET', '/health/live');
+    expect(anonymous.headers['cache-control']).toBeUndefined();
+    const withToken = await send('GET', '/health/live', { authorization: 'Bearer abc' });
+    expect(withToken.headers['cache-control']).toBe('no-store');
+    const problem = await send('GET', '/nowhere');
+    expect(problem.headers['cache-control']).toBe('no-store');
   });
 });

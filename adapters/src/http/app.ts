@@ -5,6 +5,7 @@ import getRawBody from 'raw-body';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics';
 import { ProblemError, problemBody } from './problem';
+import { assertCleanInput } from './validation';
 
 export type ReadinessCheck = () => Promise<unknown>;
 
@@ -31,6 +32,26 @@ export interface AppState {
 
 const readinessTimeoutMs = 2000;
 
+/** The methods the routers know; anything else is refused before routing. */
+const servedMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+const methodNotAllowed = () => new ProblemError(405, 'ROUTE.METHOD_NOT_ALLOWED', 'This method is not allowed here.');
+
+/**
+ * Headers every response carries. An API response is data, never a document: it may not be
+ * sniffed into HTML, framed, or load anything. A page (the web client's HTML) sets its own
+ * policy; it only gets the framing ban when it sets none.
+ */
+function protectResponse(ctx: Koa.ParameterizedContext<AppState>) {
+  ctx.set('x-content-type-options', 'nosniff');
+  ctx.set('x-frame-options', 'DENY');
+  ctx.set('referrer-policy', 'no-referrer');
+  if (!ctx.response.get('content-security-policy')) {
+    ctx.set('content-security-policy', ctx.response.is('html') ? "frame-ancestors 'none'" : "default-src 'none'; frame-ancestors 'none'");
+  }
+  // A shared cache must not hand one caller's answer to another; a problem is never worth keeping.
+  if (ctx.get('authorization') || ctx.response.is('application/problem+json')) ctx.set('cache-control', 'no-store');
+}
+
 /**
  * The Koa app every service runs: request ids, one log line per request, RFC 9457 errors,
  * a strict JSON body reader, request metrics by route template, health, metrics and OpenAPI.
@@ -48,19 +69,28 @@ export function createHttpApp(options: HttpAppOptions): Koa<AppState> {
     const stopTimer = metrics.httpDuration.startTimer();
     const started = performance.now();
     try {
+      // Before any route: a method no router serves (TRACE, PROPFIND, …) would otherwise end as a
+      // 500. A 4xx, not 501: an anonymous flood of odd methods must not page on-call as server errors.
+      if (!servedMethods.has(ctx.method)) {
+        throw new ProblemError(405, 'REQUEST.METHOD_NOT_ALLOWED', `${ctx.method} is not served here.`, undefined, {
+          allow: [...servedMethods].join(', '),
+        });
+      }
+      assertCleanInput(ctx.query, 'query');
       await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        throw new ProblemError(404, 'ROUTE.NOT_FOUND', `No route for ${ctx.method} ${ctx.path}.`);
+      }
     } catch (error) {
       respondWithProblem(ctx, error, logger);
     } finally {
+      protectResponse(ctx);
       const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
       stopTimer({ method: ctx.method, route: String(route), status: String(ctx.status) });
       logger.info(
         { requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) },
         'request',
       );
-    }
-    if (ctx.status === 404 && ctx.body === undefined) {
-      respondWithProblem(ctx, new ProblemError(404, 'ROUTE.NOT_FOUND', `No route for ${ctx.method} ${ctx.path}.`), logger);
     }
   });
 
@@ -85,9 +115,10 @@ export function createHttpApp(options: HttpAppOptions): Koa<AppState> {
     ctx.body = options.openapi ?? { openapi: '3.1.0', info: { title: options.service, version: '0.1.0' }, paths: {} };
   });
   app.use(builtIn.routes());
+  app.use(builtIn.allowedMethods({ throw: true, methodNotAllowed }));
   for (const router of options.routers ?? []) {
     app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true, methodNotAllowed: () => new ProblemError(405, 'ROUTE.METHOD_NOT_ALLOWED', 'This method is not allowed here.') }));
+    app.use(router.allowedMethods({ throw: true, methodNotAllowed }));
   }
   return app;
 }
@@ -140,7 +171,10 @@ function toProblem(error: unknown): ProblemError {
 
 const bodyMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Reads a JSON body into `ctx.state.body`: 415 for another media type, 413 when too large, 400 when malformed. */
+/**
+ * Reads a JSON body into `ctx.state.body`: 415 for another media type, 413 when too large, 400
+ * when malformed, too deep or holding control characters.
+ */
 function jsonBody(limit: number): Koa.Middleware<AppState> {
   return async (ctx, next) => {
     ctx.state.body = undefined;
@@ -159,11 +193,14 @@ function jsonBody(limit: number): Koa.Middleware<AppState> {
       throw new ProblemError(400, 'REQUEST.UNREADABLE', 'The request body could not be read.');
     }
     if (text.trim() === '') return next();
+    let body: unknown;
     try {
-      ctx.state.body = JSON.parse(text);
+      body = JSON.parse(text);
     } catch {
       throw new ProblemError(400, 'REQUEST.MALFORMED_JSON', 'The body is not valid JSON.');
     }
+    assertCleanInput(body, 'body');
+    ctx.state.body = body;
     return next();
   };
 }

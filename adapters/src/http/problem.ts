@@ -24,12 +24,8 @@ export class ProblemError extends Error {
 
 export const badRequest = (code: string, message: string, errors?: FieldError[]) =>
   new ProblemError(400, code, message, errors);
-export const unauthorized = (message = 'Authentication is required.') =>
-  new ProblemError(401, 'AUTH.UNAUTHENTICATED', message, undefined, { 'www-authenticate': 'Bearer' });
 export const forbidden = (message = 'You are not allowed to do this.') =>
   new ProblemError(403, 'AUTH.FORBIDDEN', message);
-export const notFound = (code: string, message: string) => new ProblemError(404, code, message);
-export const conflict = (code: string, message: string) => new ProblemError(409, code, message);
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
@@ -37,16 +33,21 @@ const titles: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
+  501: 'Not Implemented',
   503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
-export interface ProblemBody {
+interface ProblemBody {
   type: string;
   title: string;
   status: number;

@@ -1,6 +1,8 @@
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
+import { ProblemError, problemBody } from './problem';
 
 export interface RunningServer {
   server: http.Server;
@@ -16,6 +18,7 @@ export interface RunningServer {
 export async function listen(app: Koa<any>, port: number, host = process.env.HOST ?? '127.0.0.1'): Promise<RunningServer> {
   const server = http.createServer(app.callback());
   server.keepAliveTimeout = 5000;
+  server.on('clientError', answerUnparsable);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -27,6 +30,26 @@ export async function listen(app: Koa<any>, port: number, host = process.env.HOS
     port: actualPort,
     close: () => closeServer(server),
   };
+}
+
+/**
+ * A request Node cannot parse (a request line or headers over its 16 KiB, malformed HTTP) never
+ * reaches the app; it is answered here, as problem+json like every other 4xx, and the connection closed.
+ */
+function answerUnparsable(error: NodeJS.ErrnoException, socket: Duplex) {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const problem =
+    error.code === 'HPE_HEADER_OVERFLOW' ? new ProblemError(431, 'REQUEST.HEADERS_TOO_LARGE', 'The request line and headers are too large.')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? new ProblemError(408, 'REQUEST.TIMEOUT', 'The request did not arrive in time.')
+        : new ProblemError(400, 'REQUEST.MALFORMED', 'The request is not well-formed HTTP.');
+  const body = JSON.stringify(problemBody(problem));
+  socket.end(
+    `HTTP/1.1 ${problem.status} ${http.STATUS_CODES[problem.status]}\r\nContent-Type: application/problem+json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 async function closeServer(server: http.Server, graceMs = 5000) {

@@ -5,7 +5,7 @@ import { catalogue } from '@tulity/contracts';
 import { commonSettings, setting } from '../config';
 import type { EventCatalogue } from '../events/catalogue';
 import { startRelay } from '../events/relay';
-import { backoff } from '../events/sleep';
+import { backoff } from '../loop';
 import { listen, onShutdown } from '../http/server';
 import { createKafka, type Kafka } from '../kafka/client';
 import { createLogger, type Logger } from '../logger';
@@ -87,7 +87,7 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
  * Starts in the background and retries with backoff until it runs: the API must come up (and
  * keep writing its outbox) while Kafka or the registry is down.
  */
-export function keepTrying(start: () => Promise<Stoppable>, logger: Logger): Stoppable {
+function keepTrying(start: () => Promise<Stoppable>, logger: Logger): Stoppable {
   let running: Stoppable | undefined;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;

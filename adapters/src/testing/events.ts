@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { randomUUID } from 'node:crypto';
-import { createInboxTable, createOutboxTable, dropBackboneTables, OUTBOX_TABLE } from '../events/tables';
+import { createBackboneTables, dropBackboneTables, OUTBOX_TABLE } from '../events/tables';
 
 /** Test helpers for the event backbone: schemas, tables, registration, waiting by condition. */
 
@@ -41,8 +41,7 @@ export function itemPayload(aggregateId: string, seq: number) {
 export async function resetTables(db: Knex): Promise<void> {
   await db.schema.dropTableIfExists(EFFECTS_TABLE);
   await dropBackboneTables(db);
-  await createOutboxTable(db);
-  await createInboxTable(db);
+  await createBackboneTables(db);
   await db.schema.createTable(EFFECTS_TABLE, (table) => {
     table.bigIncrements('id');
     table.text('group_id').notNullable();

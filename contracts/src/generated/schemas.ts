@@ -300,6 +300,81 @@ export const schemaHistories: Readonly<Record<EventType, SchemaHistory>> = {
           }
         ]
       },
+      {
+        "type": "record",
+        "name": "PriceChanged",
+        "namespace": "tulity.products",
+        "doc": "The selling price (and, from v2, the buy price) of one unit level of a product was set or changed.",
+        "fields": [
+          {
+            "name": "eventId",
+            "type": {
+              "type": "string",
+              "logicalType": "uuid"
+            },
+            "doc": "Unique id of this event; consumers deduplicate on it."
+          },
+          {
+            "name": "occurredAt",
+            "type": {
+              "type": "long",
+              "logicalType": "timestamp-millis"
+            },
+            "doc": "When the change happened, epoch milliseconds UTC."
+          },
+          {
+            "name": "correlationId",
+            "type": "string",
+            "doc": "Id shared by every event caused by the same request or saga."
+          },
+          {
+            "name": "aggregateId",
+            "type": "string",
+            "doc": "Product id; also the Kafka message key."
+          },
+          {
+            "name": "unitLevelId",
+            "type": "string"
+          },
+          {
+            "name": "currency",
+            "type": "string",
+            "doc": "ISO 4217 code of every amount in this event, e.g. \"EUR\"."
+          },
+          {
+            "name": "previousPriceMinor",
+            "type": [
+              "null",
+              "long"
+            ],
+            "default": null,
+            "doc": "Null when the unit level had no price before."
+          },
+          {
+            "name": "priceMinor",
+            "type": "long",
+            "doc": "New price of one unit of this level, integer minor units of currency (e.g. cents)."
+          },
+          {
+            "name": "buyPriceMinor",
+            "type": [
+              "null",
+              "long"
+            ],
+            "default": null,
+            "doc": "Buy (cost) price of one unit of this level, integer minor units of currency; null in events written before v2."
+          },
+          {
+            "name": "previousBuyPriceMinor",
+            "type": [
+              "null",
+              "long"
+            ],
+            "default": null,
+            "doc": "Null when the unit level had no price before, or in events written before v2."
+          }
+        ]
+      },
     ],
   },
   'tulity.products.ProductCreated': {
@@ -1484,6 +1559,123 @@ export const schemaHistories: Readonly<Record<EventType, SchemaHistory>> = {
             "name": "totalMinor",
             "type": "long",
             "doc": "Sum of the line totals, integer minor units of currency (e.g. cents)."
+          }
+        ]
+      },
+    ],
+  },
+  'tulity.transactions.SaleReturned': {
+    topic: 'transactions.sale',
+    versions: [
+      {
+        "type": "record",
+        "name": "SaleReturned",
+        "namespace": "tulity.transactions",
+        "doc": "Goods of a confirmed sale came back (some or all of its lines); products puts the base quantities back into stock.",
+        "fields": [
+          {
+            "name": "eventId",
+            "type": {
+              "type": "string",
+              "logicalType": "uuid"
+            },
+            "doc": "Unique id of this event; consumers deduplicate on it."
+          },
+          {
+            "name": "occurredAt",
+            "type": {
+              "type": "long",
+              "logicalType": "timestamp-millis"
+            },
+            "doc": "When the change happened, epoch milliseconds UTC."
+          },
+          {
+            "name": "correlationId",
+            "type": "string",
+            "doc": "Id shared by every event caused by the same request or saga."
+          },
+          {
+            "name": "aggregateId",
+            "type": "string",
+            "doc": "Sale id; also the Kafka message key, so a return follows its sale's events in order."
+          },
+          {
+            "name": "returnId",
+            "type": "string",
+            "doc": "Id of this return; a sale can have several."
+          },
+          {
+            "name": "cashierId",
+            "type": "string",
+            "doc": "User id of the cashier who recorded the sale."
+          },
+          {
+            "name": "returnedBy",
+            "type": "string",
+            "doc": "User id of the manager or admin who recorded the return."
+          },
+          {
+            "name": "currency",
+            "type": "string",
+            "doc": "ISO 4217 code of every amount in this event, e.g. \"EUR\"."
+          },
+          {
+            "name": "lines",
+            "type": {
+              "type": "array",
+              "items": {
+                "type": "record",
+                "name": "ReturnedLine",
+                "doc": "What came back of one sale line.",
+                "fields": [
+                  {
+                    "name": "saleLineId",
+                    "type": "string"
+                  },
+                  {
+                    "name": "productId",
+                    "type": "string"
+                  },
+                  {
+                    "name": "unitLevelId",
+                    "type": "string"
+                  },
+                  {
+                    "name": "quantity",
+                    "type": "long",
+                    "doc": "Returned, in the unit level."
+                  },
+                  {
+                    "name": "conversionFactor",
+                    "type": "long",
+                    "doc": "Base units per one of this unit level, as sold."
+                  },
+                  {
+                    "name": "baseQuantity",
+                    "type": "long",
+                    "doc": "quantity × conversionFactor: what goes back into stock."
+                  },
+                  {
+                    "name": "refundMinor",
+                    "type": "long",
+                    "doc": "Money given back for this line, integer minor units of currency (e.g. cents)."
+                  }
+                ]
+              }
+            }
+          },
+          {
+            "name": "refundMinor",
+            "type": "long",
+            "doc": "Sum of the lines' refunds, integer minor units of currency (e.g. cents)."
+          },
+          {
+            "name": "reason",
+            "type": [
+              "null",
+              "string"
+            ],
+            "default": null
           }
         ]
       },

@@ -69,7 +69,7 @@ export interface UserUpdated {
   active: boolean;
 }
 
-/** The selling price of one unit level of a product was set or changed. */
+/** The selling price (and, from v2, the buy price) of one unit level of a product was set or changed. */
 export interface PriceChanged {
   /** Unique id of this event; consumers deduplicate on it. */
   eventId: string;
@@ -86,6 +86,10 @@ export interface PriceChanged {
   previousPriceMinor: null | number;
   /** New price of one unit of this level, integer minor units of currency (e.g. cents). */
   priceMinor: number;
+  /** Buy (cost) price of one unit of this level, integer minor units of currency; null in events written before v2. */
+  buyPriceMinor: null | number;
+  /** Null when the unit level had no price before, or in events written before v2. */
+  previousBuyPriceMinor: null | number;
 }
 
 /** A unit a product is sold or bought in, with its size in base units. */
@@ -378,6 +382,64 @@ export interface SaleRequested {
   totalMinor: number;
 }
 
+/** What came back of one sale line. */
+export interface ReturnedLine {
+  saleLineId: string;
+  productId: string;
+  unitLevelId: string;
+  /** Returned, in the unit level. */
+  quantity: number;
+  /** Base units per one of this unit level, as sold. */
+  conversionFactor: number;
+  /** quantity × conversionFactor: what goes back into stock. */
+  baseQuantity: number;
+  /** Money given back for this line, integer minor units of currency (e.g. cents). */
+  refundMinor: number;
+}
+
+/** Goods of a confirmed sale came back (some or all of its lines); products puts the base quantities back into stock. */
+export interface SaleReturned {
+  /** Unique id of this event; consumers deduplicate on it. */
+  eventId: string;
+  /** When the change happened, epoch milliseconds UTC. */
+  occurredAt: number;
+  /** Id shared by every event caused by the same request or saga. */
+  correlationId: string;
+  /** Sale id; also the Kafka message key, so a return follows its sale's events in order. */
+  aggregateId: string;
+  /** Id of this return; a sale can have several. */
+  returnId: string;
+  /** User id of the cashier who recorded the sale. */
+  cashierId: string;
+  /** User id of the manager or admin who recorded the return. */
+  returnedBy: string;
+  /** ISO 4217 code of every amount in this event, e.g. "EUR". */
+  currency: string;
+  lines: ReturnedLine[];
+  /** Sum of the lines' refunds, integer minor units of currency (e.g. cents). */
+  refundMinor: number;
+  reason: null | string;
+}
+
+/** The selling price of one unit level of a product was set or changed. */
+export interface PriceChangedV1 {
+  /** Unique id of this event; consumers deduplicate on it. */
+  eventId: string;
+  /** When the change happened, epoch milliseconds UTC. */
+  occurredAt: number;
+  /** Id shared by every event caused by the same request or saga. */
+  correlationId: string;
+  /** Product id; also the Kafka message key. */
+  aggregateId: string;
+  unitLevelId: string;
+  /** ISO 4217 code of every amount in this event, e.g. "EUR". */
+  currency: string;
+  /** Null when the unit level had no price before. */
+  previousPriceMinor: null | number;
+  /** New price of one unit of this level, integer minor units of currency (e.g. cents). */
+  priceMinor: number;
+}
+
 export type PurchaseLineV1 = PurchaseLine;
 
 /** Goods were bought; products adds the base quantities to stock. */
@@ -419,6 +481,7 @@ export interface EventPayloads {
   'tulity.transactions.SaleConfirmed': SaleConfirmed;
   'tulity.transactions.SaleRejected': SaleRejected;
   'tulity.transactions.SaleRequested': SaleRequested;
+  'tulity.transactions.SaleReturned': SaleReturned;
 }
 
 /** The payload of every kept version, for consumers that read an older one: `EventVersions[T][readerVersion]`. */
@@ -427,7 +490,7 @@ export interface EventVersions {
   'tulity.accounts.UserDeleted': { 1: UserDeleted };
   'tulity.accounts.UserRegistered': { 1: UserRegistered };
   'tulity.accounts.UserUpdated': { 1: UserUpdated };
-  'tulity.products.PriceChanged': { 1: PriceChanged };
+  'tulity.products.PriceChanged': { 1: PriceChangedV1; 2: PriceChanged };
   'tulity.products.ProductCreated': { 1: ProductCreated };
   'tulity.products.ProductDeleted': { 1: ProductDeleted };
   'tulity.products.ProductUpdated': { 1: ProductUpdated };
@@ -440,6 +503,7 @@ export interface EventVersions {
   'tulity.transactions.SaleConfirmed': { 1: SaleConfirmed };
   'tulity.transactions.SaleRejected': { 1: SaleRejected };
   'tulity.transactions.SaleRequested': { 1: SaleRequested };
+  'tulity.transactions.SaleReturned': { 1: SaleReturned };
 }
 
 export type EventType = keyof EventPayloads;

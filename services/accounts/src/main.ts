@@ -6,34 +6,36 @@ import { Counter } from 'prom-client';
 import { catalogue } from '@tulity/contracts';
 import { createAuthenticator } from '@tulity/adapters/auth/authenticator';
 import { createRevocationCheck, pruneRevocations, revocationHandlers } from '@tulity/adapters/auth/revocation';
-import { commonSettings, setting } from '@tulity/adapters/config';
-import { startConsumer, type Consumer } from '@tulity/adapters/events/consumer';
+import { setting } from '@tulity/adapters/config';
+import { isFailure } from '@tulity/adapters/core/failure';
+import { startConsumer } from '@tulity/adapters/events/consumer';
 import { createOutbox } from '@tulity/adapters/events/outbox';
-import { startRelay } from '@tulity/adapters/events/relay';
 import { createHttpApp } from '@tulity/adapters/http/app';
-import { listen, onShutdown } from '@tulity/adapters/http/server';
-import { createKafka, kafkaReadiness, type Kafka } from '@tulity/adapters/kafka/client';
-import { createLogger, type Logger } from '@tulity/adapters/logger';
-import { createMetrics, type Metrics } from '@tulity/adapters/metrics';
-import { createDatabase, migrateLatest, type Knex } from '@tulity/adapters/postgres/database';
+import { buildRouter, openApiDocument } from '@tulity/adapters/http/routes';
+import { kafkaReadiness, type Kafka } from '@tulity/adapters/kafka/client';
+import type { Logger } from '@tulity/adapters/logger';
+import type { Metrics } from '@tulity/adapters/metrics';
+import type { Knex } from '@tulity/adapters/postgres/database';
+import { runService, type Stoppable } from '@tulity/adapters/service/run';
 import { bootstrapAdmin } from './application/bootstrap-admin';
 import { deleteUser } from './application/delete-user';
+import { getUser } from './application/get-user';
+import { listUsers } from './application/list-users';
 import { login } from './application/login';
 import { logout } from './application/logout';
 import type { AccountsDeps, PasswordHasher, ThrottleRules } from './application/ports';
 import { refresh } from './application/refresh';
 import { registerUser } from './application/register-user';
 import { updateUser } from './application/update-user';
-import { getUser, listUsers } from './application/view-users';
 import { createArgon2PasswordHasher } from './adapters/crypto/argon2-password-hasher';
-import { createJoseAccessTokenSigner } from './adapters/crypto/jose-access-token-signer';
+import { createAccessTokenSigner } from './adapters/crypto/access-token-signer';
 import { refreshTokenCodec } from './adapters/crypto/refresh-token-codec';
-import { accountsRoutes, type AccountsUseCases } from './adapters/http/accounts.routes';
-import { buildRouter, openApiDocument } from '@tulity/adapters/http/routes';
-import { createKnexLoginThrottle, pruneLoginFailures } from './adapters/postgres/knex-login-throttle';
-import { pruneEndedSessions } from './adapters/postgres/knex-session.repository';
-import { createKnexSigningKeys, type SigningKeyStore } from './adapters/postgres/knex-signing-keys';
-import { createKnexUnitOfWork } from './adapters/postgres/knex-unit-of-work';
+import { proxyTrust, type ProxyTrust } from './adapters/http/client-address';
+import { accountsRoutes, type AccountsUseCases } from './adapters/http/routes';
+import { createLoginThrottle, pruneLoginAttempts } from './adapters/postgres/login-throttle';
+import { pruneEndedSessions } from './adapters/postgres/session.repository';
+import { createSigningKeys, type SigningKeyStore } from './adapters/postgres/signing-keys';
+import { createUnitOfWork } from './adapters/postgres/unit-of-work';
 
 const service = 'accounts';
 export const migrations = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
@@ -45,19 +47,24 @@ export interface AccountsConfig {
   sessionTtlMs: number;
   keyRotationMs: number;
   throttleRules: ThrottleRules;
+  /** Addresses whose X-Forwarded-For is believed (the web proxy's). */
+  trustedProxies: ProxyTrust;
 }
 
 const minute = 60_000;
 const day = 24 * 60 * minute;
+// Why these numbers: services/accounts/README.md, "throttling".
 export const defaultConfig: AccountsConfig = {
   accessTokenTtlSeconds: 15 * 60,
   refreshTokenTtlMs: 7 * day,
   sessionTtlMs: 30 * day,
   keyRotationMs: 30 * day,
   throttleRules: {
-    perAccount: { maxFailures: 5, windowMs: 15 * minute },
-    perAddress: { maxFailures: 20, windowMs: 15 * minute },
+    perPair: { maxAttempts: 5, windowMs: 15 * minute, delayMs: 1000 },
+    perAccount: { maxAttempts: 100, windowMs: 60 * minute },
+    perAddress: { maxAttempts: 20, windowMs: 15 * minute },
   },
+  trustedProxies: proxyTrust('127.0.0.1,::1'),
 };
 
 /** Revocations and retired keys must outlive every access token; twice the lifetime leaves room for clock skew. */
@@ -70,20 +77,20 @@ export interface Deps {
   metrics: Metrics;
   hasher: PasswordHasher;
   keys: SigningKeyStore;
-  config?: AccountsConfig;
+  config: AccountsConfig;
 }
 
-export function createSigningKeys(db: Knex, config: AccountsConfig = defaultConfig): SigningKeyStore {
-  return createKnexSigningKeys(db, { rotateAfterMs: config.keyRotationMs, publishRetiredForMs: tokenLifetimeMs(config) });
+export function signingKeys(db: Knex, config: AccountsConfig): SigningKeyStore {
+  return createSigningKeys(db, { rotateAfterMs: config.keyRotationMs, publishRetiredForMs: tokenLifetimeMs(config) });
 }
 
-export function buildUseCases({ db, hasher, keys, config = defaultConfig }: Deps): AccountsUseCases & { bootstrapAdmin: ReturnType<typeof bootstrapAdmin> } {
+export function buildUseCases({ db, hasher, keys, config }: Deps) {
   const deps: AccountsDeps = {
-    uow: createKnexUnitOfWork(db, createOutbox(catalogue), { maxTokenLifetimeMs: tokenLifetimeMs(config) }),
+    uow: createUnitOfWork(db, createOutbox(catalogue), { maxTokenLifetimeMs: tokenLifetimeMs(config) }),
     hasher,
-    signer: createJoseAccessTokenSigner(keys, { issuer, ttlSeconds: config.accessTokenTtlSeconds }),
+    signer: createAccessTokenSigner(keys, { issuer, ttlSeconds: config.accessTokenTtlSeconds }),
     codec: refreshTokenCodec,
-    throttle: createKnexLoginThrottle(db),
+    throttle: createLoginThrottle(db),
     throttleRules: config.throttleRules,
     clock: { now: () => new Date() },
     ids: { newId: randomUUID },
@@ -103,25 +110,41 @@ export function buildUseCases({ db, hasher, keys, config = defaultConfig }: Deps
 }
 
 export function buildApp(deps: Deps) {
-  const { db, kafka, logger, metrics, keys } = deps;
+  const { db, kafka, logger, metrics, keys, config } = deps;
   // Accounts writes its own revocations in the transaction that causes them, so it need not cache "not revoked".
-  const authenticator = createAuthenticator({ keySet: () => keys.publicKeys(), issuer, revocations: createRevocationCheck(db, { notRevokedCacheMs: 0 }) });
+  const authenticator = createAuthenticator({
+    keySet: () => keys.publicKeys(),
+    issuer,
+    revocations: createRevocationCheck(db, { notRevokedCacheMs: 0 }),
+    maxTokenLifetimeSeconds: tokenLifetimeMs(config) / 1000,
+  });
   const useCases = buildUseCases(deps);
-  const logins = new Counter({ name: 'accounts_logins_total', help: 'Login attempts by outcome.', labelNames: ['outcome'] as const, registers: [metrics.registry] });
-  const login: AccountsUseCases['login'] = async (command) => {
-    const result = await useCases.login(command);
-    logins.inc({ outcome: result.ok ? 'success' : result.failure.kind === 'throttled' ? 'throttled' : 'refused' });
-    return result;
+  const logins = new Counter({
+    name: 'accounts_logins_total',
+    help: 'Login attempts by outcome.',
+    labelNames: ['outcome'] as const,
+    registers: [metrics.registry],
+  });
+  const countedLogin: AccountsUseCases['login'] = async (command) => {
+    try {
+      const result = await useCases.login(command);
+      logins.inc({ outcome: 'success' });
+      return result;
+    } catch (error) {
+      logins.inc({ outcome: !isFailure(error) ? 'error' : error.kind === 'throttled' ? 'throttled' : 'refused' });
+      throw error;
+    }
   };
-  const routes = accountsRoutes({ ...useCases, login }, keys);
-  const app = createHttpApp({
+  const routes = accountsRoutes({ ...useCases, login: countedLogin }, { keys, trustedProxies: config.trustedProxies });
+  return createHttpApp({
     service,
     logger,
     metrics,
     bodyLimit: 16 * 1024,
     openapi: openApiDocument(routes, {
       title: 'Tulity accounts',
-      description: 'Users, roles and sessions. Access tokens are ES256 JWTs verified by every service with the keys at /api/v1/auth/jwks.',
+      description:
+        'Users, roles and sessions. Access tokens are ES256 JWTs verified by every service with the keys at /api/v1/auth/jwks.',
     }),
     routers: [buildRouter(routes, { authenticator })],
     readiness: {
@@ -129,104 +152,93 @@ export function buildApp(deps: Deps) {
       kafka: kafkaReadiness(kafka),
     },
   });
-  // Behind a proxy the client address is the last X-Forwarded-For entry, the one the proxy
-  // appends; earlier entries are whatever the client sent and must not steer throttling.
-  app.maxIpsCount = 1;
-  return app;
 }
 
 /** The consumer role: the same revocation handlers every service runs, so accounts' table also learns from the topic. */
-export async function startAccountsConsumer(deps: Pick<Deps, 'db' | 'kafka' | 'logger' | 'metrics'> & { registryUrl: string; groupId?: string; config?: AccountsConfig }) {
+export function startConsumerRole(
+  deps: Pick<Deps, 'db' | 'kafka' | 'logger' | 'metrics' | 'config'> & { registryUrl: string; groupId?: string },
+) {
   return startConsumer({
     groupId: deps.groupId ?? service,
     db: deps.db,
     kafka: deps.kafka,
     registryUrl: deps.registryUrl,
     catalogue,
-    handlers: revocationHandlers({ maxTokenLifetimeMs: tokenLifetimeMs(deps.config ?? defaultConfig) }),
+    handlers: revocationHandlers({ maxTokenLifetimeMs: tokenLifetimeMs(deps.config) }),
     logger: deps.logger,
     metrics: deps.metrics,
     fromBeginning: true,
   });
 }
 
-/**
- * Starts the consumer in the background, retrying with backoff: the API must come up (and keep
- * writing to its outbox) while Kafka is down; revocations from the topic wait for it, while
- * accounts' own are written locally anyway.
- */
-function keepTrying(start: () => Promise<Consumer>, logger: Logger): { stop(): Promise<void> } {
-  let consumer: Consumer | undefined;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  const attempt = async (delayMs: number) => {
-    try {
-      consumer = await start();
-      if (stopped) await consumer.stop();
-    } catch (error) {
-      if (stopped) return;
-      logger.warn({ err: error, retryInMs: delayMs }, 'the consumer could not start; retrying');
-      timer = setTimeout(() => void attempt(Math.min(delayMs * 2, 30_000)), delayMs);
-    }
-  };
-  void attempt(1000);
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await consumer?.stop();
-    },
-  };
+/** Every 10 minutes beside the api: key rotation when due, and pruning of what can match nothing any more. */
+function startMaintenance({ db, keys, logger }: Deps): Stoppable {
+  const timer = setInterval(() => {
+    const dayAgo = new Date(Date.now() - day);
+    Promise.all([
+      keys.rotateIfDue(),
+      pruneRevocations(db),
+      pruneLoginAttempts(db, dayAgo),
+      pruneEndedSessions(db, dayAgo),
+    ]).catch((error: unknown) => logger.error({ err: error }, 'maintenance failed'));
+  }, 10 * minute);
+  timer.unref();
+  return { stop: async () => clearInterval(timer) };
 }
 
+/** The first admin, so someone can log in at all: TULITY_ADMIN_PASSWORD, or a generated password that is logged once. */
+async function ensureFirstAdmin(deps: Deps) {
+  const configured = process.env.TULITY_ADMIN_PASSWORD;
+  const password = configured || randomBytes(15).toString('base64url');
+  const outcome = await buildUseCases(deps).bootstrapAdmin({
+    username: 'admin',
+    password,
+    email: 'admin@tulity.local',
+  });
+  if (outcome === 'created') {
+    deps.logger.warn(
+      configured
+        ? 'first admin "admin" created with TULITY_ADMIN_PASSWORD'
+        : `first admin "admin" created with the generated password ${password}`,
+    );
+  }
+}
 
 async function main() {
-  const settings = commonSettings(service, 8011);
-  const roles = new Set(setting('TULITY_ROLES', 'api,relay,consumer').split(','));
-  const config: AccountsConfig = { ...defaultConfig, accessTokenTtlSeconds: Number(setting('TULITY_ACCESS_TOKEN_TTL_SECONDS', '900')) };
-  const logger = createLogger(service);
-  const metrics = createMetrics(service);
-  const db = createDatabase(settings.databaseUrl);
-  await migrateLatest(db, migrations);
-  const kafka = createKafka(settings.kafkaBrokers, service);
-  const keys = createSigningKeys(db, config);
-  await keys.rotateIfDue();
-  const hasher = await createArgon2PasswordHasher();
-  const deps: Deps = { db, kafka, logger, metrics, hasher, keys, config };
-  const closers: Array<() => Promise<unknown>> = [];
-
-  const configuredPassword = process.env.TULITY_ADMIN_PASSWORD;
-  const password = configuredPassword || randomBytes(15).toString('base64url');
-  const outcome = await buildUseCases(deps).bootstrapAdmin({ username: 'admin', password, email: 'admin@tulity.local' });
-  if (outcome === 'created') {
-    logger.warn(configuredPassword ? 'first admin "admin" created with TULITY_ADMIN_PASSWORD' : `first admin "admin" created with the generated password ${password}`);
-  }
-
-  if (roles.has('api')) {
-    const server = await listen(buildApp(deps), settings.port);
-    logger.info({ port: server.port }, 'accounts listening');
-    closers.push(server.close);
-    const maintenance = setInterval(() => {
-      const now = new Date();
-      Promise.all([
-        keys.rotateIfDue(now),
-        pruneRevocations(db),
-        pruneLoginFailures(db, new Date(now.getTime() - day)),
-        pruneEndedSessions(db, new Date(now.getTime() - day)),
-      ]).catch((error: unknown) => logger.error({ err: error }, 'maintenance failed'));
-    }, 10 * minute);
-    maintenance.unref();
-    closers.push(async () => clearInterval(maintenance));
-  }
-  if (roles.has('consumer')) {
-    const consumer = keepTrying(() => startAccountsConsumer({ db, kafka, logger, metrics, registryUrl: settings.registryUrl, config }), logger);
-    closers.push(() => consumer.stop());
-  }
-  if (roles.has('relay')) {
-    const relay = startRelay({ service, db, kafka, registryUrl: settings.registryUrl, catalogue, logger, metrics });
-    closers.push(() => relay.stop());
-  }
-  onShutdown(logger, [...closers, () => db.destroy()]);
+  const config: AccountsConfig = {
+    ...defaultConfig,
+    accessTokenTtlSeconds: Number(setting('TULITY_ACCESS_TOKEN_TTL_SECONDS', '900')),
+    trustedProxies: proxyTrust(
+      setting('TULITY_TRUSTED_PROXIES', '127.0.0.1,::1'),
+      Number(setting('TULITY_TRUSTED_PROXY_HOPS', '1')),
+    ),
+  };
+  let deps: Deps | undefined;
+  const depsOf = () => {
+    if (!deps) throw new Error('accounts: prepare() builds the dependencies before any role starts');
+    return deps;
+  };
+  await runService({
+    service,
+    defaultPort: 8011,
+    migrations,
+    async prepare({ db, kafka, logger, metrics }) {
+      deps = {
+        db,
+        kafka,
+        logger,
+        metrics,
+        hasher: await createArgon2PasswordHasher(),
+        keys: signingKeys(db, config),
+        config,
+      };
+      await deps.keys.rotateIfDue();
+      await ensureFirstAdmin(deps);
+    },
+    api: () => buildApp(depsOf()),
+    consumer: (runtime) => startConsumerRole({ ...runtime, config }),
+    background: { api: () => startMaintenance(depsOf()) },
+  });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

@@ -15,9 +15,19 @@ import { createLogger } from '@tulity/adapters/logger';
 import { createMetrics } from '@tulity/adapters/metrics';
 import { createArgon2PasswordHasher } from '../src/adapters/crypto/argon2-password-hasher';
 import { issuer } from '../src/main';
-import { acceptsUnlessRevoked, adminPassword, brokers, call, databaseUrl, logIn, register, registryUrl, startAccounts } from './harness';
+import {
+  acceptsUnlessRevoked,
+  adminPassword,
+  brokers,
+  logIn,
+  register,
+  registryUrl,
+  startAccounts,
+  testDatabaseUrl,
+} from './harness';
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const rows: Array<[string, string]> = [];
 
@@ -34,39 +44,73 @@ async function timed(n: number, work: () => Promise<unknown>): Promise<number[]>
 async function concurrently(seconds: number, workers: number, work: () => Promise<unknown>) {
   const samples: number[] = [];
   const until = performance.now() + seconds * 1000;
-  await Promise.all(Array.from({ length: workers }, async () => {
-    while (performance.now() < until) {
-      const started = performance.now();
-      await work();
-      samples.push(performance.now() - started);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (performance.now() < until) {
+        const started = performance.now();
+        await work();
+        samples.push(performance.now() - started);
+      }
+    }),
+  );
   return { rate: samples.length / seconds, sorted: samples.sort((a, b) => a - b) };
 }
 
 const production = await createArgon2PasswordHasher();
 const hash = await production.hash('a fine passphrase for the bench');
 const verifications = await timed(20, () => production.verify(hash, 'a fine passphrase for the bench'));
-rows.push(['argon2id verify at production cost (19 MiB, t=2), p50 / p99', `${ms(quantile(verifications, 0.5))} / ${ms(quantile(verifications, 0.99))}`]);
+rows.push([
+  'argon2id verify at production cost (19 MiB, t=2), p50 / p99',
+  `${ms(quantile(verifications, 0.5))} / ${ms(quantile(verifications, 0.99))}`,
+]);
 
 const h = await startAccounts();
 const run = randomUUID().slice(0, 8);
 const kafka = createKafka(brokers, `accounts-bench-${run}`);
-const relay = startRelay({ service: 'accounts', db: h.db, kafka, registryUrl, catalogue, logger: createLogger('bench'), metrics: createMetrics('bench'), maxIdleMs: 20 });
+const relay = startRelay({
+  service: 'accounts',
+  db: h.db,
+  kafka,
+  registryUrl,
+  catalogue,
+  logger: createLogger('bench'),
+  metrics: createMetrics('bench'),
+  maxIdleMs: 20,
+});
 const schema = `bench_probe_${run}`;
 await h.db.raw(`create schema ${schema}`);
-const probeDb = knex({ client: 'pg', connection: databaseUrl, searchPath: [schema], pool: { min: 0, max: 4 } });
+const probeDb = knex({
+  client: 'pg',
+  connection: testDatabaseUrl('accounts'),
+  searchPath: [schema],
+  pool: { min: 0, max: 4 },
+});
 await createInboxTable(probeDb);
 await createRevocationTable(probeDb);
 const consumer = await startConsumer({
-  groupId: `bench-probe-${run}`, db: probeDb, kafka, registryUrl, catalogue, handlers: revocationHandlers(),
-  logger: createLogger('bench'), metrics: createMetrics('bench'), fromBeginning: false,
+  groupId: `bench-probe-${run}`,
+  db: probeDb,
+  kafka,
+  registryUrl,
+  catalogue,
+  handlers: revocationHandlers(),
+  logger: createLogger('bench'),
+  metrics: createMetrics('bench'),
+  fromBeginning: false,
 });
-const probe = createAuthenticator({ jwksUrl: `${h.url}/api/v1/auth/jwks`, issuer, revocations: createRevocationCheck(probeDb, { notRevokedCacheMs: 0 }) });
-const cachedProbe = createAuthenticator({ jwksUrl: `${h.url}/api/v1/auth/jwks`, issuer, revocations: createRevocationCheck(probeDb) });
+const probe = createAuthenticator({
+  jwksUrl: `${h.url}/api/v1/auth/jwks`,
+  issuer,
+  revocations: createRevocationCheck(probeDb, { notRevokedCacheMs: 0 }),
+});
+const cachedProbe = createAuthenticator({
+  jwksUrl: `${h.url}/api/v1/auth/jwks`,
+  issuer,
+  revocations: createRevocationCheck(probeDb),
+});
 
 try {
-  const admin = await logIn(h.url, 'admin', adminPassword);
+  const admin = await logIn(h, 'admin', adminPassword);
   await probe.verify(admin.accessToken);
 
   const local = await concurrently(3, 8, () => cachedProbe.verify(admin.accessToken));
@@ -74,26 +118,31 @@ try {
   const uncached = await concurrently(3, 8, () => probe.verify(admin.accessToken));
   rows.push(['local verification with a revocation lookup every time, per second', uncached.rate.toFixed(0)]);
 
-  const reads = await concurrently(5, 16, () => call(h.url, 'GET', '/api/v1/auth/me', { token: admin.accessToken }));
+  const reads = await concurrently(5, 16, () => h.call('GET', '/api/v1/auth/me', { token: admin.accessToken }));
   rows.push(['GET /auth/me over HTTP, 16 clients: requests/s', reads.rate.toFixed(0)]);
   rows.push(['GET /auth/me p50 / p99', `${ms(quantile(reads.sorted, 0.5))} / ${ms(quantile(reads.sorted, 0.99))}`]);
 
-  const cashier = await register(h.url, admin.accessToken, 'cashier');
+  const cashier = await register(h, admin.accessToken, 'cashier');
   const propagation: number[] = [];
   for (let i = 0; i < 30; i++) {
-    const session = await logIn(h.url, cashier.username, cashier.password);
+    const session = await logIn(h, cashier.username, cashier.password);
     await probe.verify(session.accessToken);
     const started = performance.now();
-    await call(h.url, 'POST', '/api/v1/auth/logout', { token: session.accessToken });
-    while (await acceptsUnlessRevoked(probe, session.accessToken)) await new Promise((resolve) => setTimeout(resolve, 2));
+    await h.call('POST', '/api/v1/auth/logout', { token: session.accessToken });
+    while (await acceptsUnlessRevoked(probe, session.accessToken))
+      await new Promise((resolve) => setTimeout(resolve, 2));
     propagation.push(performance.now() - started);
   }
   propagation.sort((a, b) => a - b);
-  rows.push(['logout → another service refuses the token (relay, Kafka, consumer), p50 / p99 / max of 30',
-    `${ms(quantile(propagation, 0.5))} / ${ms(quantile(propagation, 0.99))} / ${ms(propagation.at(-1)!)}`]);
+  rows.push([
+    'logout → another service refuses the token (relay, Kafka, consumer), p50 / p99 / max of 30',
+    `${ms(quantile(propagation, 0.5))} / ${ms(quantile(propagation, 0.99))} / ${ms(propagation.at(-1)!)}`,
+  ]);
 
   const width = Math.max(...rows.map(([name]) => name.length));
-  console.log(`\naccounts figures (${new Date().toISOString()}, ${process.platform} ${process.arch}, node ${process.version})`);
+  console.log(
+    `\naccounts figures (${new Date().toISOString()}, ${process.platform} ${process.arch}, node ${process.version})`,
+  );
   for (const [name, value] of rows) console.log(`  ${name.padEnd(width)}  ${value}`);
 } finally {
   await consumer.stop();

@@ -1,5 +1,4 @@
-import { test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import { expect, test } from '@jest/globals';
 import type { Knex } from 'knex';
 import { catalogue } from '@tulity/contracts';
 import { createOutbox } from '@tulity/adapters/events/outbox';
@@ -17,25 +16,34 @@ const domainEvents: AccountsEvent[] = [
   { type: 'SessionRevoked', occurredAt, userId: user.id, sessionId: 'session-1', reason: 'logout' },
 ];
 
-test('every domain event maps to its contract, keyed by the user id, and passes the outbox\'s Avro check', async () => {
+test("every domain event maps to its contract, keyed by the user id, and passes the outbox's Avro check", async () => {
   const rows: Array<Record<string, unknown>> = [];
   // The outbox validates against the Avro schemas before inserting; this stand-in only keeps the rows.
-  const trx = (() => ({ insert: async (inserted: Array<Record<string, unknown>>) => void rows.push(...inserted) })) as unknown as Knex.Transaction;
+  const trx = (() => ({
+    insert: async (inserted: Array<Record<string, unknown>>) => void rows.push(...inserted),
+  })) as unknown as Knex.Transaction;
 
-  await createOutbox(catalogue).write(trx, domainEvents.map((event) => toIntegrationEvent(event, 'corr-1')));
+  await createOutbox(catalogue).write(
+    trx,
+    domainEvents.map((event) => toIntegrationEvent(event, 'corr-1')),
+  );
 
-  assert.deepEqual(rows.map((row) => row.event_type), [
-    'tulity.accounts.UserRegistered', 'tulity.accounts.UserUpdated', 'tulity.accounts.UserDeleted', 'tulity.accounts.SessionRevoked',
+  expect(rows.map((row) => row.event_type)).toEqual([
+    'tulity.accounts.UserRegistered',
+    'tulity.accounts.UserUpdated',
+    'tulity.accounts.UserDeleted',
+    'tulity.accounts.SessionRevoked',
   ]);
   for (const row of rows) {
-    assert.equal(row.key, user.id);
-    assert.equal(row.topic, 'accounts.user');
-    assert.equal(row.correlation_id, 'corr-1');
+    expect(row).toMatchObject({ key: user.id, topic: 'accounts.user', correlation_id: 'corr-1' });
   }
   const updated = JSON.parse(rows[1]!.payload as string);
-  assert.deepEqual(
-    { roles: updated.roles, active: updated.active, occurredAt: updated.occurredAt, aggregateId: updated.aggregateId },
-    { roles: ['manager'], active: false, occurredAt: occurredAt.getTime(), aggregateId: user.id },
-  );
-  assert.equal(JSON.stringify(rows).includes('hashed'), false, 'no password hash leaves the service');
+  expect(updated).toMatchObject({
+    roles: ['manager'],
+    active: false,
+    occurredAt: occurredAt.getTime(),
+    aggregateId: user.id,
+  });
+  // No password hash leaves the service.
+  expect(JSON.stringify(rows)).not.toContain('hashed');
 });

@@ -5,55 +5,118 @@ import { fileURLToPath } from 'node:url';
 import { catalogue } from '@tulity/contracts';
 import { createAuthenticator, type Authenticator } from '@tulity/adapters/auth/authenticator';
 import { createRevocationCheck } from '@tulity/adapters/auth/revocation';
-import { commonSettings, setting } from '@tulity/adapters/config';
+import type { Clock } from '@tulity/adapters/core/actor';
+import { setting } from '@tulity/adapters/config';
 import type { EventCatalogue } from '@tulity/adapters/events/catalogue';
 import { startConsumer } from '@tulity/adapters/events/consumer';
 import { createOutbox } from '@tulity/adapters/events/outbox';
-import { startRelay } from '@tulity/adapters/events/relay';
 import { createHttpApp } from '@tulity/adapters/http/app';
-import { listen, onShutdown } from '@tulity/adapters/http/server';
-import { createKafka, kafkaReadiness, type Kafka } from '@tulity/adapters/kafka/client';
-import { createLogger, type Logger } from '@tulity/adapters/logger';
-import { createMetrics, type Metrics } from '@tulity/adapters/metrics';
-import { createDatabase, migrateLatest, type Knex } from '@tulity/adapters/postgres/database';
 import { buildRouter, openApiDocument } from '@tulity/adapters/http/routes';
-import { accessByMethod } from './adapters/http/access';
+import { kafkaReadiness } from '@tulity/adapters/kafka/client';
+import type { Knex } from '@tulity/adapters/postgres/database';
+import { runService, type ServiceRuntime } from '@tulity/adapters/service/run';
+import { announcePrice, duePrices, setAsideAnnouncement } from './application/announce-prices';
+import { adjustStock } from './application/adjust-stock';
+import { createCategory, deleteCategory, updateCategory } from './application/manage-categories';
+import { deletePrice, setPrice, updatePrice } from './application/manage-prices';
+import { createProduct, deleteProduct, updateProduct } from './application/manage-products';
+import { addUnitLevel, deleteUnitLevel, updateUnitLevel } from './application/manage-unit-levels';
+import { createUnit, deleteUnit, updateUnit } from './application/manage-units';
+import type { ProductsDeps } from './application/ports';
+import { receivePurchase } from './application/receive-purchase';
+import { confirmReservation, releaseReservation } from './application/release-reservation';
+import { reserveStock } from './application/reserve-stock';
+import {
+  getCategory,
+  getPrice,
+  getProduct,
+  getUnit,
+  getUnitLevel,
+  listCategories,
+  listPrices,
+  listProducts,
+  listUnitLevels,
+  listUnits,
+} from './application/view-catalogue';
+import { getStock, listMovements } from './application/view-stock';
+import { productsRoutes } from './adapters/http/routes';
+import { consumerCatalogue, eventHandlers } from './adapters/kafka/handlers';
+import { createUnitOfWork } from './adapters/postgres/unit-of-work';
 import { startPriceAnnouncer } from './adapters/price-announcer';
-import { productRoutes } from './adapters/http/products.routes';
-import { consumerCatalogue, eventHandlers } from './adapters/kafka/event-handlers';
-import { eventRecorder } from './adapters/postgres/knex-event-recorder';
-import { KnexProductQueries } from './adapters/postgres/knex-queries';
-import { KnexUnitOfWork } from './adapters/postgres/knex-tx';
 
 const service = 'products';
 export const migrations = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
 
-export interface Deps {
-  db: Knex;
-  kafka: Kafka;
-  logger: Logger;
-  metrics: Metrics;
+const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * The ports over the database. `outgoing` is where events go (tests pass one with topics of their
+ * own); `clock` is the time use cases see (tests move it to when a scheduled price takes effect).
+ */
+export function productsDeps(db: Knex, outgoing: EventCatalogue = catalogue, clock: Clock = systemClock) {
+  const uow = createUnitOfWork(db, createOutbox(outgoing));
+  return { uow, clock, ids: { newId: randomUUID } } satisfies ProductsDeps;
+}
+
+export function buildUseCases(deps: ProductsDeps) {
+  return {
+    listCategories: listCategories(deps),
+    getCategory: getCategory(deps),
+    createCategory: createCategory(deps),
+    updateCategory: updateCategory(deps),
+    deleteCategory: deleteCategory(deps),
+    listUnits: listUnits(deps),
+    getUnit: getUnit(deps),
+    createUnit: createUnit(deps),
+    updateUnit: updateUnit(deps),
+    deleteUnit: deleteUnit(deps),
+    listProducts: listProducts(deps),
+    getProduct: getProduct(deps),
+    createProduct: createProduct(deps),
+    updateProduct: updateProduct(deps),
+    deleteProduct: deleteProduct(deps),
+    listUnitLevels: listUnitLevels(deps),
+    getUnitLevel: getUnitLevel(deps),
+    addUnitLevel: addUnitLevel(deps),
+    updateUnitLevel: updateUnitLevel(deps),
+    deleteUnitLevel: deleteUnitLevel(deps),
+    listPrices: listPrices(deps),
+    getPrice: getPrice(deps),
+    setPrice: setPrice(deps),
+    updatePrice: updatePrice(deps),
+    deletePrice: deletePrice(deps),
+    duePrices: duePrices(deps),
+    announcePrice: announcePrice(deps),
+    setAsideAnnouncement: setAsideAnnouncement(deps),
+    getStock: getStock(deps),
+    listMovements: listMovements(deps),
+    adjustStock: adjustStock(deps),
+    reserveStock: reserveStock(deps),
+    confirmReservation: confirmReservation(deps),
+    releaseReservation: releaseReservation(deps),
+    receivePurchase: receivePurchase(deps),
+  };
+}
+
+export type UseCases = ReturnType<typeof buildUseCases>;
+
+interface AppDeps extends Pick<ServiceRuntime, 'db' | 'kafka' | 'logger' | 'metrics'> {
   authenticator: Authenticator;
-  /** Where outgoing events go; tests pass one with topics of their own. */
   outgoing?: EventCatalogue;
 }
 
-/** Domain events → outbox rows, validated against their Avro contract in the writing transaction. */
-export const recordEvents = (outgoing: EventCatalogue = catalogue) => eventRecorder(createOutbox(outgoing), randomUUID);
-
-export function buildApp({ db, kafka, logger, metrics, authenticator, outgoing }: Deps) {
-  const routes = productRoutes({ uow: new KnexUnitOfWork(db, recordEvents(outgoing)), queries: new KnexProductQueries(db) });
+export function buildApp({ db, kafka, logger, metrics, authenticator, outgoing }: AppDeps) {
+  const routes = productsRoutes(buildUseCases(productsDeps(db, outgoing)));
   return createHttpApp({
     service,
     logger,
     metrics,
     openapi: openApiDocument(routes, {
       title: 'Tulity products',
-      description: 'Catalogue (categories, units, products, unit levels, prices) and stock ledger. Money in integer minor units; stock in base units.',
-      defaultAccess: accessByMethod,
-      commonProblems: [404, 409],
+      description:
+        'Catalogue (categories, units, products, unit levels, prices) and stock ledger. Money in integer minor units; stock in base units.',
     }),
-    routers: [buildRouter(routes, { authenticator, defaultAccess: accessByMethod })],
+    routers: [buildRouter(routes, { authenticator })],
     readiness: {
       database: () => db.raw('select 1'),
       kafka: kafkaReadiness(kafka),
@@ -61,16 +124,23 @@ export function buildApp({ db, kafka, logger, metrics, authenticator, outgoing }
   });
 }
 
+interface ConsumerDeps extends Pick<ServiceRuntime, 'db' | 'kafka' | 'logger' | 'metrics' | 'registryUrl'> {
+  groupId?: string;
+  /** Reader schemas and topics of consumed events; tests pass their own topics. */
+  incoming?: EventCatalogue;
+  outgoing?: EventCatalogue;
+}
+
 /** The consumer role: reserves, releases and receives stock from transactions' events. */
-export async function startProductsConsumer(deps: Omit<Deps, 'authenticator'> & { registryUrl: string; groupId?: string; incoming?: EventCatalogue }) {
-  const incoming = deps.incoming ?? consumerCatalogue();
+export function startConsumerRole(deps: ConsumerDeps) {
+  const { uow, ...rest } = productsDeps(deps.db, deps.outgoing);
   return startConsumer({
     groupId: deps.groupId ?? service,
     db: deps.db,
     kafka: deps.kafka,
     registryUrl: deps.registryUrl,
-    catalogue: incoming,
-    handlers: eventHandlers(recordEvents(deps.outgoing)),
+    catalogue: deps.incoming ?? consumerCatalogue(),
+    handlers: eventHandlers((trx) => buildUseCases({ ...rest, uow: uow.joining(trx) })),
     logger: deps.logger,
     metrics: deps.metrics,
     // A new group starts at the beginning: a sale requested before products first ran still counts.
@@ -78,37 +148,23 @@ export async function startProductsConsumer(deps: Omit<Deps, 'authenticator'> & 
   });
 }
 
-async function main() {
-  const settings = commonSettings(service, 8013);
-  const roles = new Set(setting('TULITY_ROLES', 'api,relay,consumer').split(','));
-  const serviceUrls = JSON.parse(setting('TULITY_SERVICE_URLS', '{"accounts":"http://127.0.0.1:8011"}')) as Record<string, string>;
-  const logger = createLogger(service);
-  const metrics = createMetrics(service);
-  const db = createDatabase(settings.databaseUrl);
-  await migrateLatest(db, migrations);
-  const kafka = createKafka(settings.kafkaBrokers, service);
-  const closers: Array<() => Promise<unknown>> = [];
-
-  if (roles.has('api')) {
-    const authenticator = createAuthenticator({
-      jwksUrl: `${serviceUrls.accounts ?? 'http://127.0.0.1:8011'}/api/v1/auth/jwks`,
-      issuer: 'tulity-accounts',
-      revocations: createRevocationCheck(db),
-    });
-    const server = await listen(buildApp({ db, kafka, logger, metrics, authenticator }), settings.port);
-    logger.info({ port: server.port }, 'products listening');
-    closers.push(server.close);
-  }
-  if (roles.has('consumer')) {
-    const consumer = await startProductsConsumer({ db, kafka, logger, metrics, registryUrl: settings.registryUrl });
-    closers.push(() => consumer.stop());
-  }
-  if (roles.has('relay')) {
-    const relay = startRelay({ service, db, kafka, registryUrl: settings.registryUrl, catalogue, logger, metrics });
-    const announcer = startPriceAnnouncer(new KnexUnitOfWork(db, recordEvents()), logger);
-    closers.push(() => announcer.stop(), () => relay.stop());
-  }
-  onShutdown(logger, [...closers, () => db.destroy()]);
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const accountsUrl =
+    (JSON.parse(setting('TULITY_SERVICE_URLS', '{}')) as Record<string, string>).accounts ?? 'http://127.0.0.1:8011';
+  await runService({
+    service,
+    defaultPort: 8013,
+    migrations,
+    api: (runtime) =>
+      buildApp({
+        ...runtime,
+        authenticator: createAuthenticator({
+          jwksUrl: `${accountsUrl}/api/v1/auth/jwks`,
+          issuer: 'tulity-accounts',
+          revocations: createRevocationCheck(runtime.db),
+        }),
+      }),
+    consumer: startConsumerRole,
+    background: { relay: (runtime) => startPriceAnnouncer(buildUseCases(productsDeps(runtime.db)), runtime.logger) },
+  });
 }
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

@@ -1,41 +1,40 @@
-import { beforeEach, describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
-import type { DomainError } from '../src/domain/errors';
-import { adjustStock } from '../src/application/adjust-stock';
-import { createCategory } from '../src/application/manage-categories';
-import { createProduct, deleteProduct } from '../src/application/manage-products';
-import { setPrice } from '../src/application/manage-prices';
-import { addUnitLevel } from '../src/application/manage-unit-levels';
-import { createUnit } from '../src/application/manage-units';
-import { receivePurchase } from '../src/application/receive-purchase';
-import { confirmReservation, releaseReservation } from '../src/application/release-reservation';
-import { reserveStock } from '../src/application/reserve-stock';
-import { InMemoryStore, testContext } from './in-memory-tx';
+import { beforeEach, describe, expect, test } from '@jest/globals';
+import { correlationId, fakeDeps } from './fakes';
 
-let store: InMemoryStore;
+let fake: ReturnType<typeof fakeDeps>;
 let productId: string;
 let pieceLevel: string;
 let boxLevel: string;
-const ctx = testContext();
 
 /** A cola sold per piece and per box of 24, threshold 10, with 50 pieces received. */
 beforeEach(async () => {
-  store = new InMemoryStore();
-  await store.run(async (tx) => {
-    const category = await createCategory(tx, ctx, { name: 'Drinks' });
-    const piece = await createUnit(tx, ctx, { name: 'piece', abbreviation: 'pc' });
-    const box = await createUnit(tx, ctx, { name: 'box', abbreviation: 'box' });
-    const product = await createProduct(tx, ctx, { sku: 'COLA', name: 'Cola', categoryId: category.id, baseUnitId: piece.id, lowStockThreshold: 10 });
-    productId = product.id;
-    pieceLevel = [...store.state.levels.values()].find((l) => l.productId === productId && l.isBase)!.id;
-    boxLevel = (await addUnitLevel(tx, ctx, productId, { unitId: box.id, factor: 24 })).id;
-    await receivePurchase(tx, ctx, { purchaseId: 'purchase-0', lines: [{ productId, unitLevelId: pieceLevel, quantity: 50 }] });
+  fake = fakeDeps();
+  const { useCases } = fake;
+  const category = await useCases.createCategory({ correlationId, name: 'Drinks' });
+  const piece = await useCases.createUnit({ correlationId, name: 'piece', abbreviation: 'pc' });
+  const box = await useCases.createUnit({ correlationId, name: 'box', abbreviation: 'box' });
+  const product = await useCases.createProduct({
+    correlationId,
+    sku: 'COLA',
+    name: 'Cola',
+    categoryId: category.id,
+    baseUnitId: piece.id,
+    lowStockThreshold: 10,
   });
-  store.state.events = [];
+  productId = product.id;
+  pieceLevel = [...fake.uow.state.levels.values()].find((l) => l.productId === productId && l.isBase)!.id;
+  boxLevel = (await useCases.addUnitLevel({ correlationId, productId, unitId: box.id, factor: 24 })).id;
+  await useCases.receivePurchase({
+    correlationId,
+    purchaseId: 'purchase-0',
+    lines: [{ productId, unitLevelId: pieceLevel, quantity: 50 }],
+  });
+  fake.uow.state.events = [];
 });
 
-const stock = () => store.state.stock.get(productId);
+const stock = () => fake.uow.state.stock.get(productId)?.quantity;
 const sale = (saleId: string, boxes: number, pieces = 0) => ({
+  correlationId,
   saleId,
   lines: [
     ...(boxes ? [{ productId, unitLevelId: boxLevel, quantity: boxes }] : []),
@@ -45,127 +44,198 @@ const sale = (saleId: string, boxes: number, pieces = 0) => ({
 
 describe('reserve stock', () => {
   test('takes every line in base units and records stock reserved', async () => {
-    const outcome = await store.run((tx) => reserveStock(tx, ctx, sale('sale-1', 1, 2)));
-    assert.deepEqual(outcome, { kind: 'reserved' });
-    assert.equal(stock(), 24);
-    assert.deepEqual(store.eventsOf('StockReserved')[0]?.lines.map((l) => l.baseQuantity), [24, 2]);
-    assert.equal(store.ledgerSum(productId), stock());
+    expect(await fake.useCases.reserveStock(sale('sale-1', 1, 2))).toEqual({ kind: 'reserved' });
+    expect(stock()).toBe(24);
+    expect(fake.uow.eventsOf('StockReserved')[0]?.lines.map((l) => l.baseQuantity)).toEqual([24, 2]);
+    expect(fake.uow.ledgerSum(productId)).toBe(stock());
+    // The stock event carries the reserved total after the change, and the request's correlation id.
+    expect(fake.uow.eventsOf('StockChanged').map((e) => [e.delta, e.quantity, e.reserved])).toEqual([[-26, 24, 26]]);
+    expect(new Set(fake.uow.state.events.map((e) => e.correlationId))).toEqual(new Set([correlationId]));
   });
 
   test('a second request for the same sale changes nothing', async () => {
-    await store.run((tx) => reserveStock(tx, ctx, sale('sale-1', 1)));
-    const again = await store.run((tx) => reserveStock(tx, ctx, sale('sale-1', 1)));
-    assert.deepEqual(again, { kind: 'already-handled' });
-    assert.equal(stock(), 26);
-    assert.equal(store.eventsOf('StockReserved').length, 1);
+    await fake.useCases.reserveStock(sale('sale-1', 1));
+    expect(await fake.useCases.reserveStock(sale('sale-1', 1))).toEqual({ kind: 'already-handled' });
+    expect(stock()).toBe(26);
+    expect(fake.uow.eventsOf('StockReserved')).toHaveLength(1);
   });
 
   test('rejects with per-line shortages and leaves stock untouched', async () => {
-    const outcome = await store.run((tx) => reserveStock(tx, ctx, sale('sale-2', 2, 3)));
-    assert.equal(outcome.kind, 'rejected');
-    assert.equal(stock(), 50);
-    assert.deepEqual(store.eventsOf('StockReservationRejected')[0]?.shortages.map((s) => [s.requested, s.available]), [[48, 50], [3, 50]]);
-    assert.equal(store.eventsOf('StockChanged').length, 0);
+    const outcome = await fake.useCases.reserveStock(sale('sale-2', 2, 3));
+    expect(outcome.kind).toBe('rejected');
+    expect(stock()).toBe(50);
+    expect(fake.uow.eventsOf('StockReservationRejected')[0]?.shortages.map((s) => [s.requested, s.available])).toEqual([
+      [48, 50],
+      [3, 50],
+    ]);
+    expect(fake.uow.eventsOf('StockChanged')).toHaveLength(0);
   });
 
   test('racing sales for the last units: exactly one wins', async () => {
-    const outcomes = await Promise.all(['a', 'b', 'c'].map((id) => store.run((tx) => reserveStock(tx, ctx, sale(id, 0, 30)))));
-    assert.deepEqual(outcomes.map((o) => o.kind).sort(), ['rejected', 'rejected', 'reserved']);
-    assert.equal(stock(), 20);
+    const outcomes = await Promise.all(['a', 'b', 'c'].map((id) => fake.useCases.reserveStock(sale(id, 0, 30))));
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(['rejected', 'rejected', 'reserved']);
+    expect(stock()).toBe(20);
   });
 
-  test('crossing the threshold downward records low stock once', async () => {
-    await store.run((tx) => reserveStock(tx, ctx, sale('sale-1', 1, 16)));
-    await store.run((tx) => reserveStock(tx, ctx, sale('sale-2', 0, 5)));
-    assert.deepEqual(store.eventsOf('LowStock').map((e) => [e.quantity, e.threshold]), [[10, 10]]);
+  test('crossing the threshold downward records low stock once, with the product named', async () => {
+    await fake.useCases.reserveStock(sale('sale-1', 1, 16));
+    await fake.useCases.reserveStock(sale('sale-2', 0, 5));
+    expect(fake.uow.eventsOf('LowStock').map((e) => [e.sku, e.quantity, e.threshold])).toEqual([['COLA', 10, 10]]);
+  });
+
+  test('a quantity whose base units the contracts cannot carry is rejected, not taken', async () => {
+    const outcome = await fake.useCases.reserveStock({
+      correlationId,
+      saleId: 'huge',
+      lines: [{ productId, unitLevelId: boxLevel, quantity: 2 ** 53 / 16 }],
+    });
+    expect(outcome).toMatchObject({ kind: 'rejected', shortages: [{ reason: 'INVALID_QUANTITY' }] });
+    expect(stock()).toBe(50);
   });
 });
 
 describe('release a reservation', () => {
-  test('returns exactly what the sale took, once', async () => {
-    await store.run((tx) => reserveStock(tx, ctx, sale('sale-1', 1, 2)));
-    assert.deepEqual(await store.run((tx) => releaseReservation(tx, ctx, 'sale-1')), { kind: 'released' });
-    assert.deepEqual(await store.run((tx) => releaseReservation(tx, ctx, 'sale-1')), { kind: 'nothing-reserved' });
-    assert.equal(stock(), 50);
-    assert.equal(store.ledgerSum(productId), 50);
+  test('returns exactly what the sale took, once; the stock event no longer counts it reserved', async () => {
+    await fake.useCases.reserveStock(sale('sale-1', 1, 2));
+    expect(await fake.useCases.releaseReservation({ correlationId, saleId: 'sale-1' })).toEqual({ kind: 'released' });
+    expect(await fake.useCases.releaseReservation({ correlationId, saleId: 'sale-1' })).toEqual({
+      kind: 'nothing-reserved',
+    });
+    expect(stock()).toBe(50);
+    expect(fake.uow.ledgerSum(productId)).toBe(50);
+    expect(fake.uow.eventsOf('StockChanged').at(-1)).toMatchObject({
+      delta: 26,
+      quantity: 50,
+      reserved: 0,
+      reason: 'reservation_release',
+    });
   });
 
   test('a confirmed sale keeps its stock taken until it is cancelled', async () => {
-    await store.run((tx) => reserveStock(tx, ctx, sale('sale-1', 1)));
-    assert.equal(await store.run((tx) => confirmReservation(tx, ctx, 'sale-1')), true);
-    assert.equal(await store.run((tx) => confirmReservation(tx, ctx, 'sale-1')), false);
-    assert.equal(stock(), 26);
-    await store.run((tx) => releaseReservation(tx, ctx, 'sale-1'));
-    assert.equal(stock(), 50);
+    await fake.useCases.reserveStock(sale('sale-1', 1));
+    expect(await fake.useCases.confirmReservation({ correlationId, saleId: 'sale-1' })).toBe(true);
+    expect(await fake.useCases.confirmReservation({ correlationId, saleId: 'sale-1' })).toBe(false);
+    expect(stock()).toBe(26);
+    await fake.useCases.releaseReservation({ correlationId, saleId: 'sale-1' });
+    expect(stock()).toBe(50);
   });
 
   test('a rejected sale releases nothing', async () => {
-    await store.run((tx) => reserveStock(tx, ctx, sale('sale-1', 3)));
-    assert.deepEqual(await store.run((tx) => releaseReservation(tx, ctx, 'sale-1')), { kind: 'nothing-reserved' });
-    assert.equal(stock(), 50);
+    await fake.useCases.reserveStock(sale('sale-1', 3));
+    expect(await fake.useCases.releaseReservation({ correlationId, saleId: 'sale-1' })).toEqual({
+      kind: 'nothing-reserved',
+    });
+    expect(stock()).toBe(50);
   });
 
   test('a cancellation seen before its request keeps the sale from reserving later', async () => {
-    await store.run((tx) => releaseReservation(tx, ctx, 'sale-late'));
-    assert.deepEqual(await store.run((tx) => reserveStock(tx, ctx, sale('sale-late', 1))), { kind: 'already-handled' });
-    assert.equal(stock(), 50);
+    await fake.useCases.releaseReservation({ correlationId, saleId: 'sale-late' });
+    expect(await fake.useCases.reserveStock(sale('sale-late', 1))).toEqual({ kind: 'already-handled' });
+    expect(stock()).toBe(50);
   });
 });
 
 describe('receive a purchase', () => {
   test('adds stock in base units, once per purchase', async () => {
-    const command = { purchaseId: 'purchase-1', lines: [{ productId, unitLevelId: boxLevel, quantity: 2 }] };
-    assert.deepEqual(await store.run((tx) => receivePurchase(tx, ctx, command)), { kind: 'received' });
-    assert.deepEqual(await store.run((tx) => receivePurchase(tx, ctx, command)), { kind: 'already-received' });
-    assert.equal(stock(), 98);
-    assert.deepEqual(store.eventsOf('StockChanged').map((e) => [e.reason, e.delta, e.quantity]), [['purchase', 48, 98]]);
+    const command = {
+      correlationId,
+      purchaseId: 'purchase-1',
+      lines: [{ productId, unitLevelId: boxLevel, quantity: 2 }],
+    };
+    expect(await fake.useCases.receivePurchase(command)).toEqual({ kind: 'received' });
+    expect(await fake.useCases.receivePurchase(command)).toEqual({ kind: 'already-received' });
+    expect(stock()).toBe(98);
+    expect(fake.uow.eventsOf('StockChanged').map((e) => [e.reason, e.delta, e.quantity])).toEqual([
+      ['purchase', 48, 98],
+    ]);
   });
 
   test('a line with a unit level of another product is refused without claiming the purchase', async () => {
-    const outcome = await store.run((tx) => receivePurchase(tx, ctx, { purchaseId: 'purchase-2', lines: [{ productId: 'other', unitLevelId: boxLevel, quantity: 1 }] }));
-    assert.equal(outcome.kind, 'unknown-line');
-    assert.equal(store.state.purchases.has('purchase-2'), false);
+    const outcome = await fake.useCases.receivePurchase({
+      correlationId,
+      purchaseId: 'purchase-2',
+      lines: [{ productId: 'other', unitLevelId: boxLevel, quantity: 1 }],
+    });
+    expect(outcome.kind).toBe('unusable-line');
+    expect(fake.uow.state.purchases.has('purchase-2')).toBe(false);
   });
 });
 
 describe('manual adjustment', () => {
   test('records the reason in the ledger', async () => {
-    await store.run((tx) => adjustStock(tx, ctx, { productId, delta: -3, reason: 'broken bottles' }));
-    assert.equal(stock(), 47);
-    assert.equal(store.state.movements.at(-1)?.note, 'broken bottles');
-    assert.equal(store.ledgerSum(productId), 47);
+    await fake.useCases.adjustStock({ correlationId, productId, delta: -3, reason: 'broken bottles' });
+    expect(stock()).toBe(47);
+    expect(fake.uow.state.movements.at(-1)?.note).toBe('broken bottles');
+    expect(fake.uow.ledgerSum(productId)).toBe(47);
   });
 
   test('cannot take more than is in stock, and nothing is written', async () => {
-    await assert.rejects(store.run((tx) => adjustStock(tx, ctx, { productId, delta: -51, reason: 'count' })), (e: DomainError) => e.code === 'STOCK.INSUFFICIENT');
-    assert.equal(stock(), 50);
-    assert.equal(store.state.movements.length, 1);
+    await expect(
+      fake.useCases.adjustStock({ correlationId, productId, delta: -51, reason: 'count' }),
+    ).rejects.toMatchObject({ code: 'STOCK.INSUFFICIENT' });
+    expect(stock()).toBe(50);
+    expect(fake.uow.state.movements).toHaveLength(1);
+  });
+
+  test('cannot raise stock past what the contracts can count', async () => {
+    await expect(
+      fake.useCases.adjustStock({ correlationId, productId, delta: 9_007_199_254_740_990, reason: 'count' }),
+    ).rejects.toMatchObject({
+      code: 'STOCK.TOO_LARGE',
+    });
+    expect(stock()).toBe(50);
   });
 });
 
 describe('catalogue rules', () => {
   test('a product with stock cannot be deleted', async () => {
-    await assert.rejects(store.run((tx) => deleteProduct(tx, ctx, productId)), (e: DomainError) => e.code === 'PRODUCT.IN_USE');
+    await expect(fake.useCases.deleteProduct({ correlationId, id: productId })).rejects.toMatchObject({
+      code: 'PRODUCT.IN_USE',
+    });
   });
 
-  test('an unknown category is a field error and nothing is written', async () => {
-    const before = store.state.products.size;
-    await assert.rejects(
-      store.run((tx) => createProduct(tx, ctx, { sku: 'X', name: 'X', categoryId: 'nope', baseUnitId: 'nope' })),
-      (e: DomainError) => e.fields?.[0]?.field === 'categoryId',
-    );
-    assert.equal(store.state.products.size, before);
+  test('an unknown category names the field and nothing is written', async () => {
+    const before = fake.uow.state.products.size;
+    await expect(
+      fake.useCases.createProduct({ correlationId, sku: 'X', name: 'X', categoryId: 'nope', baseUnitId: 'nope' }),
+    ).rejects.toMatchObject({ kind: 'unprocessable', fields: [{ field: 'categoryId' }] });
+    expect(fake.uow.state.products.size).toBe(before);
   });
 
   test("a price for another product's unit level is refused", async () => {
-    const other = await store.run(async (tx) => {
-      const p = await createProduct(tx, ctx, { sku: 'CHIPS', name: 'Chips', categoryId: [...store.state.categories.keys()][0]!, baseUnitId: [...store.state.units.keys()][0]! });
-      return p.id;
+    const other = await fake.useCases.createProduct({
+      correlationId,
+      sku: 'CHIPS',
+      name: 'Chips',
+      categoryId: [...fake.uow.state.categories.keys()][0]!,
+      baseUnitId: [...fake.uow.state.units.keys()][0]!,
     });
-    await assert.rejects(
-      store.run((tx) => setPrice(tx, ctx, other, { unitLevelId: boxLevel, sellPrice: 100, buyPrice: 50, currency: 'EUR' })),
-      (e: DomainError) => e.fields?.[0]?.field === 'unitLevelId',
-    );
-    assert.equal(store.state.prices.size, 0);
+    await expect(
+      fake.useCases.setPrice({
+        correlationId,
+        productId: other.id,
+        unitLevelId: boxLevel,
+        sellPrice: 100,
+        buyPrice: 50,
+        currency: 'EUR',
+      }),
+    ).rejects.toMatchObject({ fields: [{ field: 'unitLevelId' }] });
+    expect(fake.uow.state.prices.size).toBe(0);
+  });
+
+  test('product events carry the names and unit levels consumers keep', async () => {
+    const updated = fake.uow.eventsOf('ProductUpdated');
+    expect(updated).toHaveLength(0);
+    await fake.useCases.updateProduct({ correlationId, id: productId, changes: { name: 'Cola Zero' } });
+    const [event] = fake.uow.eventsOf('ProductUpdated');
+    expect(event?.snapshot).toMatchObject({
+      categoryName: 'Drinks',
+      baseUnitName: 'piece',
+      unitLevels: [
+        { unitName: 'piece', factor: 1 },
+        { unitName: 'box', factor: 24 },
+      ],
+    });
+    expect(event?.snapshot.product.name).toBe('Cola Zero');
   });
 });

@@ -9,7 +9,7 @@ import { createHttpApp } from '@tulity/adapters/http/app';
 import { listen, onShutdown } from '@tulity/adapters/http/server';
 import { createLogger, type Logger } from '@tulity/adapters/logger';
 import { createMetrics, type Metrics } from '@tulity/adapters/metrics';
-import { apiProxy } from './proxy';
+import { apiProxy, defaultLimits, type ProxyLimits } from './proxy';
 
 const service = 'web';
 const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'public');
@@ -18,15 +18,17 @@ export interface Deps {
   logger: Logger;
   metrics: Metrics;
   serviceUrls: Record<string, string>;
+  /** Bounds of what the proxy forwards; tests lower them. */
+  proxyLimits?: ProxyLimits;
 }
 
-export function buildApp({ logger, metrics, serviceUrls }: Deps) {
+export function buildApp({ logger, metrics, serviceUrls, proxyLimits = defaultLimits }: Deps) {
   const pages = new Router();
   pages.get('/', async (ctx) => {
     ctx.type = 'html';
     ctx.body = await fs.readFile(path.join(publicDir, 'index.html'));
   });
-  return createHttpApp({ service, logger, metrics, beforeBody: [apiProxy(serviceUrls)], routers: [pages] });
+  return createHttpApp({ service, logger, metrics, beforeBody: [apiProxy(serviceUrls, proxyLimits)], routers: [pages] });
 }
 
 async function main() {

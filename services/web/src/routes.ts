@@ -14,5 +14,6 @@ export const owners: Record<string, string> = {
 /** The owning service of a path such as `/api/v1/products/7/stock`, if any. */
 export function ownerOf(path: string): string | undefined {
   const match = /^\/api\/v1\/([a-z-]+)(?:\/|$)/.exec(path);
-  return match ? owners[match[1]!] : undefined;
+  // Own names only: `constructor` or `__proto__` must not find Object.prototype's members.
+  return match && Object.hasOwn(owners, match[1]!) ? owners[match[1]!] : undefined;
 }

@@ -1,4 +1,4 @@
-import type { Role } from '../domain/user';
+import type { Role } from '@tulity/adapters/core/actor';
 import type { AccountsDeps, Tx } from './ports';
 
 export interface TokenPair {
@@ -18,7 +18,9 @@ export async function issueTokens(
   now: Date,
 ): Promise<TokenPair> {
   const refreshToken = deps.codec.generate();
-  const refreshTokenExpiresAt = new Date(Math.min(now.getTime() + deps.lifetimes.refreshTokenMs, session.expiresAt.getTime()));
+  const refreshTokenExpiresAt = new Date(
+    Math.min(now.getTime() + deps.lifetimes.refreshTokenMs, session.expiresAt.getTime()),
+  );
   await tx.sessions.insertRefreshToken({
     id: deps.ids.newId(),
     sessionId: session.id,
@@ -28,5 +30,11 @@ export async function issueTokens(
     usedAt: null,
   });
   const access = await deps.signer.sign({ userId: session.userId, role, sessionId: session.id });
-  return { accessToken: access.token, accessTokenExpiresAt: access.expiresAt, refreshToken, refreshTokenExpiresAt, sessionId: session.id };
+  return {
+    accessToken: access.token,
+    accessTokenExpiresAt: access.expiresAt,
+    refreshToken,
+    refreshTokenExpiresAt,
+    sessionId: session.id,
+  };
 }

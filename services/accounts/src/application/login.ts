@@ -1,7 +1,8 @@
-import { fail, failures, ok, type Result } from '../domain/failures';
+import { failures } from '../domain/failures';
 import { toPublicUser, type PublicUser } from '../domain/user';
+import { checkPassword } from './check-password';
 import { issueTokens, type TokenPair } from './issue-tokens';
-import { throttleKeys, type AccountsDeps } from './ports';
+import type { AccountsDeps } from './ports';
 
 export interface LoginCommand {
   username: string;
@@ -12,31 +13,36 @@ export interface LoginCommand {
 
 /**
  * Exchanges a username and password for a new session. An unknown user, a wrong password and a
- * deactivated account get the same answer after the same work (a decoy hash is verified), and
- * failures are counted per account and per client address.
+ * deactivated account get the same answer after the same work; every guess is counted first
+ * (see checkPassword), so no concurrency gets past the limits.
  */
 export function login(deps: AccountsDeps) {
-  return async (command: LoginCommand): Promise<Result<TokenPair & { user: PublicUser }>> => {
-    const now = deps.clock.now();
-    const keys = [throttleKeys.account(deps.throttleRules, command.username), throttleKeys.address(deps.throttleRules, command.clientAddress)];
-    const wait = await deps.throttle.retryAfter(keys, now);
-    if (wait > 0) return fail(failures.throttled(wait));
-
+  return async (command: LoginCommand): Promise<TokenPair & { user: PublicUser }> => {
     // Usernames are lowercase; "Alice" is her too.
-    const user = await deps.uow.read((reads) => reads.users.findByUsername(command.username.toLowerCase()));
+    const username = command.username.toLowerCase();
+    const user = await deps.uow.read((reads) => reads.users.findByUsername(username));
     const canLogIn = user !== undefined && user.active;
-    const matches = await deps.hasher.verify(canLogIn ? user.passwordHash : deps.hasher.decoy, command.password);
-    if (!canLogIn || !matches) {
-      await deps.throttle.recordFailure(keys, now);
-      return fail(failures.invalidCredentials());
-    }
-    await deps.throttle.clear(keys[0]!);
+    const right = await checkPassword(deps, {
+      username,
+      clientAddress: command.clientAddress,
+      passwordHash: canLogIn ? user.passwordHash : undefined,
+      password: command.password,
+    });
+    if (!right || !canLogIn) throw failures.invalidCredentials();
 
     return deps.uow.run(command.correlationId, async (tx) => {
-      const session = { id: deps.ids.newId(), userId: user.id, createdAt: now, expiresAt: new Date(now.getTime() + deps.lifetimes.sessionMs), revokedAt: null, revokedReason: null };
+      const now = deps.clock.now();
+      const session = {
+        id: deps.ids.newId(),
+        userId: user.id,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + deps.lifetimes.sessionMs),
+        revokedAt: null,
+        revokedReason: null,
+      };
       await tx.sessions.insert(session);
       const tokens = await issueTokens(deps, tx, session, user.role, now);
-      return ok({ ...tokens, user: toPublicUser(user) });
+      return { ...tokens, user: toPublicUser(user) };
     });
   };
 }

@@ -1,28 +1,16 @@
+import type { Clock, Ids, Role } from '@tulity/adapters/core/actor';
+import type { ListQuery, Page } from '@tulity/adapters/core/page';
 import type { AccountsEvent } from '../domain/events';
 import type { RefreshToken, Session } from '../domain/session';
 import type { ThrottleRule } from '../domain/throttle';
-import type { Role, User } from '../domain/user';
+import type { User } from '../domain/user';
 
-export type Insertion = { ok: true } | { ok: false; taken: 'username' | 'email' };
-
-export interface UserQuery {
-  page: number;
-  pageSize: number;
-  /** A field name, `-` first for descending. */
-  sort: UserSortKey;
-  descending: boolean;
-  q?: string;
-  role?: Role;
-  active?: boolean;
-}
 export const userSortKeys = ['username', 'email', 'fullName', 'role', 'createdAt', 'updatedAt'] as const;
 export type UserSortKey = (typeof userSortKeys)[number];
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
+export interface UserListQuery extends ListQuery<UserSortKey> {
+  role?: Role;
+  active?: boolean;
 }
 
 /** Users that are not deleted, unless a method says otherwise. Uniqueness is decided by the database. */
@@ -30,12 +18,13 @@ export interface UserRepository {
   get(id: string): Promise<User | undefined>;
   getForUpdate(id: string): Promise<User | undefined>;
   findByUsername(username: string): Promise<User | undefined>;
-  insert(user: User): Promise<Insertion>;
-  /** Stores every field of the user, deletedAt included. */
-  update(user: User): Promise<Insertion>;
+  /** Throws `failures.taken(field)` when the username or email belongs to another user. */
+  insert(user: User): Promise<void>;
+  /** Stores every field of the user, deletedAt included; throws `failures.taken(field)` like insert. */
+  update(user: User): Promise<void>;
   /** Active admins (but `exceptId`), serialised with every other such count, so two concurrent demotions cannot both pass. */
   countActiveAdmins(exceptId?: string): Promise<number>;
-  list(query: UserQuery): Promise<Page<User>>;
+  list(query: UserListQuery): Promise<Page<User>>;
 }
 
 export interface SessionRepository {
@@ -66,7 +55,7 @@ export interface Reads {
 }
 
 export interface UnitOfWork {
-  /** Runs `work` in one transaction; events recorded in it carry `correlationId`. */
+  /** Runs `work` in one transaction (a throw rolls it back); events recorded in it carry `correlationId`. */
   run<T>(correlationId: string, work: (tx: Tx) => Promise<T>): Promise<T>;
   /** Runs reads outside any transaction: one round trip each instead of three. */
   read<T>(work: (reads: Reads) => Promise<T>): Promise<T>;
@@ -81,7 +70,6 @@ export interface PasswordHasher {
 
 export interface IssuedAccessToken {
   token: string;
-  tokenId: string;
   expiresAt: Date;
 }
 
@@ -95,35 +83,50 @@ export interface RefreshTokenCodec {
   hash(token: string): string;
 }
 
-/** Failed-login counters; written outside the use case's transaction, so a failure is counted even though nothing else is written. */
-export interface LoginThrottle {
-  /** Seconds to wait before every one of these keys may try again; 0 when allowed. */
-  retryAfter(keys: ThrottleKey[], now: Date): Promise<number>;
-  recordFailure(keys: ThrottleKey[], now: Date): Promise<void>;
-  clear(key: ThrottleKey): Promise<void>;
-}
-
+/** A counter of password checks; `onSuccess` says what a correct password does to it. */
 export interface ThrottleKey {
   key: string;
   rule: ThrottleRule;
+  /** `forget`: the key's count starts again (NIST 800-63B: disregard the same address's earlier failures); `release`: only this check is given back. */
+  onSuccess: 'forget' | 'release';
 }
 
-export interface Clock {
-  now(): Date;
+/**
+ * Password-check counters shared by every replica, kept outside the use case's transaction: a
+ * failure must count even though nothing else is written.
+ */
+export interface LoginThrottle {
+  /**
+   * Counts one check under every key at once, before the password is verified, or none when a key
+   * must wait: then the milliseconds to wait. Atomic, so concurrent checks cannot pass a limit.
+   */
+  reserve(keys: ThrottleKey[], now: Date): Promise<number>;
+  /** After a correct password: each key forgets or gives back the check, as its `onSuccess` says. */
+  succeeded(keys: ThrottleKey[]): Promise<void>;
 }
 
-export interface Ids {
-  newId(): string;
+export interface ThrottleRules {
+  /** The pair of an account and a client address: a few checks, slowed down progressively. */
+  perPair: ThrottleRule;
+  /** An account from every address: much higher, the bound on a distributed brute force. */
+  perAccount: ThrottleRule;
+  /** A client address over every account: password spraying. */
+  perAddress: ThrottleRule;
+}
+
+/** The keys one password check counts under. */
+export function loginKeys(rules: ThrottleRules, username: string, clientAddress: string): ThrottleKey[] {
+  const account = username.toLowerCase();
+  return [
+    { key: `pair:${clientAddress} ${account}`, rule: rules.perPair, onSuccess: 'forget' },
+    { key: `account:${account}`, rule: rules.perAccount, onSuccess: 'release' },
+    { key: `address:${clientAddress}`, rule: rules.perAddress, onSuccess: 'release' },
+  ];
 }
 
 export interface Lifetimes {
   refreshTokenMs: number;
   sessionMs: number;
-}
-
-export interface ThrottleRules {
-  perAccount: ThrottleRule;
-  perAddress: ThrottleRule;
 }
 
 /** The ports and settings the use cases share; each takes what it needs. */
@@ -138,8 +141,3 @@ export interface AccountsDeps {
   ids: Ids;
   lifetimes: Lifetimes;
 }
-
-export const throttleKeys = {
-  account: (rules: ThrottleRules, username: string): ThrottleKey => ({ key: `account:${username.toLowerCase()}`, rule: rules.perAccount }),
-  address: (rules: ThrottleRules, address: string): ThrottleKey => ({ key: `address:${address}`, rule: rules.perAddress }),
-};

@@ -1,7 +1,7 @@
-import { fail, failures, ok, type Result } from '../domain/failures';
+import type { Actor, Role } from '@tulity/adapters/core/actor';
+import { failures } from '../domain/failures';
 import { passwordProblems } from '../domain/password-policy';
-import { createUser, toPublicUser, type PublicUser, type Role } from '../domain/user';
-import type { Actor } from './actor';
+import { createUser, toPublicUser, type PublicUser } from '../domain/user';
 import type { AccountsDeps } from './ports';
 
 export interface RegisterUserCommand {
@@ -15,19 +15,18 @@ export interface RegisterUserCommand {
 }
 
 export function registerUser(deps: Pick<AccountsDeps, 'uow' | 'hasher' | 'clock' | 'ids'>) {
-  return async (command: RegisterUserCommand): Promise<Result<PublicUser>> => {
-    if (command.actor.role !== 'admin') return fail(failures.forbidden('Only an admin registers users.'));
+  return async (command: RegisterUserCommand): Promise<PublicUser> => {
+    if (command.actor.role !== 'admin') throw failures.forbidden('Only an admin registers users.');
     const problems = passwordProblems(command.password, command.username);
-    if (problems.length > 0) return fail(failures.weakPassword('password', problems));
+    if (problems.length > 0) throw failures.weakPassword('password', problems);
     const passwordHash = await deps.hasher.hash(command.password);
     return deps.uow.run(command.correlationId, async (tx) => {
       const now = deps.clock.now();
       const user = createUser({ ...command, id: deps.ids.newId(), passwordHash, now });
-      const inserted = await tx.users.insert(user);
-      if (!inserted.ok) return fail(failures.taken(inserted.taken));
+      await tx.users.insert(user);
       const visible = toPublicUser(user);
       await tx.events.record([{ type: 'UserRegistered', occurredAt: now, user: visible }]);
-      return ok(visible);
+      return visible;
     });
   };
 }

@@ -1,10 +1,11 @@
+import type { Actor, Role } from '@tulity/adapters/core/actor';
 import type { AccountsEvent } from '../domain/events';
-import { fail, failures, ok, type Result } from '../domain/failures';
+import { failures } from '../domain/failures';
 import { passwordProblems } from '../domain/password-policy';
-import { revokeSession, type RevocationReason } from '../domain/session';
-import { isActiveAdmin, toPublicUser, type PublicUser, type Role, type User } from '../domain/user';
-import type { Actor } from './actor';
-import { throttleKeys, type AccountsDeps, type Tx } from './ports';
+import { canSee, isActiveAdmin, toPublicUser, type PublicUser, type User } from '../domain/user';
+import { checkPassword } from './check-password';
+import { endSessions } from './end-sessions';
+import type { AccountsDeps } from './ports';
 
 export interface UserChanges {
   email?: string;
@@ -19,36 +20,36 @@ export interface UpdateUserCommand {
   actor: Actor;
   id: string;
   changes: UserChanges;
+  /** The current-password check is a password guess, counted like a login from this address. */
+  clientAddress: string;
   correlationId: string;
 }
+
+type UpdateDeps = Pick<AccountsDeps, 'uow' | 'hasher' | 'clock' | 'throttle' | 'throttleRules'>;
 
 /**
  * A user edits their own profile and password (proving the current one); an admin edits anyone's
  * profile, role and active flag. A new role or deactivation ends the user's sessions, so no token
  * keeps rights it no longer has; a new password ends every session but the one that changed it.
  */
-export function updateUser(deps: Pick<AccountsDeps, 'uow' | 'hasher' | 'clock' | 'throttle' | 'throttleRules'>) {
-  return async (command: UpdateUserCommand): Promise<Result<PublicUser>> => {
+export function updateUser(deps: UpdateDeps) {
+  return async (command: UpdateUserCommand): Promise<PublicUser> => {
     const { actor, id, changes } = command;
     const self = actor.userId === id;
     const admin = actor.role === 'admin';
-    if (!self && !admin) return fail(failures.forbidden('You can only change your own account.'));
+    if (!canSee(actor, id)) throw failures.userNotFound();
+    if (!self && !admin) throw failures.forbidden('You can only change your own account.');
     if ((changes.role !== undefined || changes.active !== undefined) && !admin) {
-      return fail(failures.forbidden('Only an admin changes roles and the active flag.'));
+      throw failures.forbidden('Only an admin changes roles and the active flag.');
     }
-    if (changes.password !== undefined && !self) return fail(failures.forbidden('Users change their own password.'));
-
-    let passwordHash: string | undefined;
-    if (changes.password !== undefined) {
-      const checked = await checkNewPassword(deps, command);
-      if (!checked.ok) return checked;
-      passwordHash = checked.value;
-    }
+    if (changes.password !== undefined && !self) throw failures.forbidden('Users change their own password.');
+    const passwordHash =
+      changes.password === undefined ? undefined : await newPasswordHash(deps, command, changes.password);
 
     return deps.uow.run(command.correlationId, async (tx) => {
       const now = deps.clock.now();
       const user = await tx.users.getForUpdate(id);
-      if (!user) return fail(failures.userNotFound());
+      if (!user) throw failures.userNotFound();
       const next: User = {
         ...user,
         email: changes.email?.toLowerCase() ?? user.email,
@@ -58,15 +59,19 @@ export function updateUser(deps: Pick<AccountsDeps, 'uow' | 'hasher' | 'clock' |
         passwordHash: passwordHash ?? user.passwordHash,
         updatedAt: now,
       };
-      if (isActiveAdmin(user) && !isActiveAdmin(next) && (await tx.users.countActiveAdmins(user.id)) === 0) {
-        return fail(failures.lastAdmin());
-      }
-      const profileChanged = next.email !== user.email || next.fullName !== user.fullName || next.role !== user.role || next.active !== user.active;
-      if (!profileChanged && passwordHash === undefined) return ok(toPublicUser(user));
+      if (isActiveAdmin(user) && !isActiveAdmin(next) && (await tx.users.countActiveAdmins(user.id)) === 0)
+        throw failures.lastAdmin();
+      const profileChanged =
+        next.email !== user.email ||
+        next.fullName !== user.fullName ||
+        next.role !== user.role ||
+        next.active !== user.active;
+      if (!profileChanged && passwordHash === undefined) return toPublicUser(user);
 
-      const stored = await tx.users.update(next);
-      if (!stored.ok) return fail(failures.taken(stored.taken));
-      const events: AccountsEvent[] = profileChanged ? [{ type: 'UserUpdated', occurredAt: now, user: toPublicUser(next) }] : [];
+      await tx.users.update(next);
+      const events: AccountsEvent[] = profileChanged
+        ? [{ type: 'UserUpdated', occurredAt: now, user: toPublicUser(next) }]
+        : [];
       if (user.active && !next.active) {
         // UserUpdated with active=false already revokes every token of the user in every service.
         await endSessions(tx, user.id, 'deactivated', now);
@@ -76,35 +81,28 @@ export function updateUser(deps: Pick<AccountsDeps, 'uow' | 'hasher' | 'clock' |
         events.push(...(await endSessions(tx, user.id, 'password-changed', now, actor.sessionId)));
       }
       await tx.events.record(events);
-      return ok(toPublicUser(next));
+      return toPublicUser(next);
     });
   };
 }
 
-async function checkNewPassword(
-  deps: Pick<AccountsDeps, 'uow' | 'hasher' | 'clock' | 'throttle' | 'throttleRules'>,
-  { id, changes }: UpdateUserCommand,
-): Promise<Result<string>> {
-  if (changes.currentPassword === undefined) return fail(failures.currentPasswordRequired());
+/** The new password's hash, once the current one is proven and the new one meets the policy. */
+async function newPasswordHash(
+  deps: UpdateDeps,
+  { id, changes, clientAddress }: UpdateUserCommand,
+  password: string,
+): Promise<string> {
+  if (changes.currentPassword === undefined) throw failures.currentPasswordRequired();
   const user = await deps.uow.read((reads) => reads.users.get(id));
-  if (!user) return fail(failures.userNotFound());
-  // The current-password check is a password guess like a login, so it counts against the same limit.
-  const now = deps.clock.now();
-  const account = throttleKeys.account(deps.throttleRules, user.username);
-  const wait = await deps.throttle.retryAfter([account], now);
-  if (wait > 0) return fail(failures.throttled(wait));
-  if (!(await deps.hasher.verify(user.passwordHash, changes.currentPassword))) {
-    await deps.throttle.recordFailure([account], now);
-    return fail(failures.wrongCurrentPassword());
-  }
-  const problems = passwordProblems(changes.password!, user.username);
-  if (problems.length > 0) return fail(failures.weakPassword('password', problems));
-  return ok(await deps.hasher.hash(changes.password!));
-}
-
-/** Revokes the user's live sessions (but `keep`) and returns one SessionRevoked per session. */
-export async function endSessions(tx: Tx, userId: string, reason: RevocationReason, now: Date, keep?: string): Promise<AccountsEvent[]> {
-  const sessions = (await tx.sessions.liveOf(userId, now)).filter((session) => session.id !== keep);
-  for (const session of sessions) await tx.sessions.update(revokeSession(session, reason, now));
-  return sessions.map((session) => ({ type: 'SessionRevoked', occurredAt: now, userId, sessionId: session.id, reason }));
+  if (!user) throw failures.userNotFound();
+  const right = await checkPassword(deps, {
+    username: user.username,
+    clientAddress,
+    passwordHash: user.passwordHash,
+    password: changes.currentPassword,
+  });
+  if (!right) throw failures.wrongCurrentPassword();
+  const problems = passwordProblems(password, user.username);
+  if (problems.length > 0) throw failures.weakPassword('password', problems);
+  return deps.hasher.hash(password);
 }

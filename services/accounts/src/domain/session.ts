@@ -9,7 +9,8 @@ export interface Session {
   revokedReason: RevocationReason | null;
 }
 
-export type RevocationReason = 'logout' | 'refresh-token-reuse' | 'password-changed' | 'role-changed' | 'deactivated' | 'user-deleted';
+export type RevocationReason =
+  'logout' | 'refresh-token-reuse' | 'password-changed' | 'role-changed' | 'deactivated' | 'user-deleted';
 
 /** Opaque to clients; stored only as a hash. Each use replaces it with a new one in the same session. */
 export interface RefreshToken {

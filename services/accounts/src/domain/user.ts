@@ -1,5 +1,4 @@
-export const roles = ['admin', 'manager', 'cashier'] as const;
-export type Role = (typeof roles)[number];
+import { roles, type Actor, type Role } from '@tulity/adapters/core/actor';
 
 export interface User {
   id: string;
@@ -21,7 +20,7 @@ export type PublicUser = Omit<User, 'passwordHash'>;
 export const usernamePattern = /^[a-z0-9][a-z0-9._-]{2,31}$/;
 export const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export interface NewUser {
+interface NewUser {
   id: string;
   username: string;
   email: string;
@@ -48,7 +47,7 @@ export function createUser(input: NewUser): User {
   };
 }
 
-export function assertProfile(user: { username: string; email: string; fullName: string; role: Role }): void {
+function assertProfile(user: { username: string; email: string; fullName: string; role: Role }): void {
   if (!usernamePattern.test(user.username)) throw new Error(`invalid username "${user.username}"`);
   if (!emailPattern.test(user.email)) throw new Error('invalid email');
   if (user.fullName.trim() === '') throw new Error('empty full name');
@@ -62,4 +61,9 @@ export function toPublicUser({ passwordHash: _hash, ...user }: User): PublicUser
 /** An admin that can still log in; the system must always keep one. */
 export function isActiveAdmin(user: User): boolean {
   return user.role === 'admin' && user.active && user.deletedAt === null;
+}
+
+/** Admins and managers see every user; a cashier sees only themselves (others are "not found"). */
+export function canSee(actor: Actor, userId: string): boolean {
+  return actor.role !== 'cashier' || actor.userId === userId;
 }

@@ -1,31 +1,56 @@
+// Background work beside the relay: publishes scheduled prices as they take effect. It drives use
+// cases on a timer, as handlers drive them on events. Replicas may all run it: a price another
+// announcer holds is skipped.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@tulity/adapters/logger';
-import { announceDuePrices } from '../application/manage-prices';
-import type { UnitOfWork } from '../application/ports';
+import { startLoop, type Loop } from '@tulity/adapters/loop';
+import type { announcePrice, duePrices, setAsideAnnouncement } from '../application/announce-prices';
+
+interface AnnouncerUseCases {
+  duePrices: ReturnType<typeof duePrices>;
+  announcePrice: ReturnType<typeof announcePrice>;
+  setAsideAnnouncement: ReturnType<typeof setAsideAnnouncement>;
+}
 
 /**
- * Publishes scheduled prices as they take effect: a poll every `intervalMs`, so a price is
- * announced at most that long after its time. Replicas may all run it: claims skip locked rows.
+ * One pass: every due price in its own transaction. A price that cannot be announced (say, a
+ * stored amount its contract refuses) is set aside with the reason and logged; the others are
+ * still announced. Returns how many were announced and how many were due.
  */
-export function startPriceAnnouncer(uow: UnitOfWork, logger: Logger, intervalMs = 5000): { stop(): Promise<void> } {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const tick = async () => {
+export async function announceDue(
+  useCases: AnnouncerUseCases,
+  logger: Logger,
+  batch = 100,
+): Promise<{ announced: number; due: number }> {
+  const due = await useCases.duePrices(batch);
+  let announced = 0;
+  for (const priceId of due) {
+    const correlationId = randomUUID();
     try {
-      const announced = await uow.run((tx) => announceDuePrices(tx, { occurredAt: new Date(), correlationId: randomUUID(), newId: randomUUID }));
-      if (announced > 0) logger.info({ announced }, 'scheduled prices took effect');
+      if (await useCases.announcePrice({ correlationId, priceId })) announced += 1;
     } catch (error) {
-      logger.error({ err: error }, 'announcing scheduled prices failed; retrying');
+      logger.error(
+        { err: error, priceId },
+        'a scheduled price could not be announced; it is set aside and the others go on',
+      );
+      await useCases.setAsideAnnouncement({
+        correlationId,
+        priceId,
+        reason: error instanceof Error ? error.message : String(error),
+      });
     }
-    if (!stopped) timer = setTimeout(() => { running = tick(); }, intervalMs);
-  };
-  running = tick();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  }
+  if (announced > 0) logger.info({ announced }, 'scheduled prices took effect');
+  return { announced, due: due.length };
+}
+
+/** Polls every `intervalMs` (at once again while a pass comes back full), so a price is announced at most that late. */
+export function startPriceAnnouncer(useCases: AnnouncerUseCases, logger: Logger, intervalMs = 5000, batch = 100): Loop {
+  return startLoop({
+    step: async () => ((await announceDue(useCases, logger, batch)).due === batch ? 0 : intervalMs),
+    failed: (error) => logger.error({ err: error }, 'announcing scheduled prices failed; retrying'),
+    retryMinMs: 1000,
+    retryMaxMs: 30_000,
+    logger,
+  });
 }

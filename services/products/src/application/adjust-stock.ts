@@ -1,18 +1,28 @@
-import { notFound } from '../domain/errors';
-import type { StockLevel } from '../domain/stock';
-import type { Context, Tx } from './ports';
+import { failures } from '../domain/failures';
+import type { Command, ProductsDeps, StockView } from './ports';
 import { applyMovement } from './stock-movements';
 
-export interface AdjustStock {
+type AdjustStockCommand = Command & {
   productId: string;
   /** Base units to add (positive) or remove (negative). */
   delta: number;
   reason: string;
-}
+};
 
 /** A manual correction (count, damage, loss), under the same row lock as reservations. */
-export async function adjustStock(tx: Tx, ctx: Context, command: AdjustStock): Promise<StockLevel> {
-  const level = (await tx.stock.lock([command.productId])).get(command.productId);
-  if (!level) throw notFound('PRODUCT.NOT_FOUND', `No product ${command.productId}.`);
-  return applyMovement(tx, ctx, level, { delta: command.delta, reason: 'manual_adjustment', note: command.reason });
+export function adjustStock(deps: Pick<ProductsDeps, 'uow' | 'clock'>) {
+  return (command: AdjustStockCommand): Promise<StockView> =>
+    deps.uow.run(command.correlationId, async (tx) => {
+      const level = (await tx.stock.lock([command.productId])).get(command.productId);
+      if (!level) throw failures.productNotFound();
+      const now = deps.clock.now();
+      const after = await applyMovement(
+        tx,
+        level,
+        { delta: command.delta, reason: 'manual_adjustment', note: command.reason },
+        now,
+      );
+      const { productId, quantity, lowStockThreshold } = after;
+      return { productId, quantity, reserved: await tx.stock.reservedOf(productId), lowStockThreshold, updatedAt: now };
+    });
 }

@@ -1,32 +1,36 @@
-import { newCategory, requiredText, type ProductCategory } from '../domain/catalogue';
-import { notFound } from '../domain/errors';
-import type { Context, Tx } from './ports';
+import { changeCategory, newCategory, type CategoryInput, type ProductCategory } from '../domain/catalogue';
+import { failures } from '../domain/failures';
+import type { Command, ProductsDeps } from './ports';
 
-export interface CategoryInput {
-  name: string;
-  description?: string | null;
+type CreateCategoryCommand = Command & CategoryInput;
+type UpdateCategoryCommand = Command & { id: string; changes: Partial<CategoryInput> };
+type DeleteCategoryCommand = Command & { id: string };
+
+export function createCategory(deps: Pick<ProductsDeps, 'uow' | 'clock' | 'ids'>) {
+  return ({ correlationId, ...input }: CreateCategoryCommand): Promise<ProductCategory> =>
+    deps.uow.run(correlationId, async (tx) => {
+      const category = newCategory(deps.ids.newId(), input, deps.clock.now());
+      await tx.categories.insert(category);
+      return category;
+    });
 }
 
-export async function createCategory(tx: Tx, ctx: Context, input: CategoryInput): Promise<ProductCategory> {
-  const category = newCategory(ctx.newId(), input, ctx.occurredAt);
-  await tx.categories.insert(category);
-  return category;
+export function updateCategory(deps: Pick<ProductsDeps, 'uow' | 'clock'>) {
+  return (command: UpdateCategoryCommand): Promise<ProductCategory> =>
+    deps.uow.run(command.correlationId, async (tx) => {
+      const category = await tx.categories.get(command.id);
+      if (!category) throw failures.categoryNotFound();
+      const updated = changeCategory(category, command.changes, deps.clock.now());
+      await tx.categories.update(updated);
+      return updated;
+    });
 }
 
-export async function updateCategory(tx: Tx, ctx: Context, id: string, changes: Partial<CategoryInput>): Promise<ProductCategory> {
-  const category = await tx.categories.get(id);
-  if (!category) throw notFound('CATEGORY.NOT_FOUND', `No category ${id}.`);
-  const updated: ProductCategory = {
-    ...category,
-    name: changes.name === undefined ? category.name : requiredText('name', changes.name, 120),
-    description: changes.description === undefined ? category.description : changes.description,
-    updatedAt: ctx.occurredAt,
-  };
-  await tx.categories.update(updated);
-  return updated;
-}
-
-export async function deleteCategory(tx: Tx, id: string): Promise<void> {
-  if (!(await tx.categories.get(id))) throw notFound('CATEGORY.NOT_FOUND', `No category ${id}.`);
-  await tx.categories.delete(id);
+/** Refused while products belong to it: the database's foreign key decides, so no race. */
+export function deleteCategory(deps: Pick<ProductsDeps, 'uow'>) {
+  return (command: DeleteCategoryCommand): Promise<void> =>
+    deps.uow.run(command.correlationId, async (tx) => {
+      if (!(await tx.categories.get(command.id))) throw failures.categoryNotFound();
+      await tx.categories.delete(command.id);
+    });
 }

@@ -1,65 +1,68 @@
-import { conflict, invalid, notFound } from '../domain/errors';
-import { isEffective, newPrice, type ProductUnitPrice } from '../domain/unit-price';
-import { getProduct } from './manage-products';
-import type { Context, Tx } from './ports';
+import { failures } from '../domain/failures';
+import { changePrice, isEffective, newPrice, type PriceChanges, type ProductUnitPrice } from '../domain/unit-price';
+import { existing } from './manage-products';
+import type { Command, ProductsDeps, Tx } from './ports';
 
-export interface PriceInput {
+type SetPriceCommand = Command & {
+  productId: string;
   unitLevelId: string;
   sellPrice: number;
   buyPrice: number;
   currency: string;
   effectiveFrom?: Date;
-}
+};
+type UpdatePriceCommand = Command & { productId: string; id: string; changes: PriceChanges };
+type DeletePriceCommand = Command & { productId: string; id: string };
 
 /** Adds a price row: the history stays, and the latest effective row is the current price. */
-export async function setPrice(tx: Tx, ctx: Context, productId: string, input: PriceInput): Promise<ProductUnitPrice> {
-  await getProduct(tx, productId);
-  const price = newPrice(ctx.newId(), { productId, ...input }, ctx.occurredAt);
-  const level = await tx.levels.get(input.unitLevelId);
-  if (!level || level.productId !== productId) throw invalid('unitLevelId', 'Not a unit level of this product.');
-  await tx.prices.insert(price);
-  if (isEffective(price, ctx.occurredAt)) await announce(tx, ctx, price);
+export function setPrice(deps: Pick<ProductsDeps, 'uow' | 'clock' | 'ids'>) {
+  return ({ correlationId, ...input }: SetPriceCommand): Promise<ProductUnitPrice> =>
+    deps.uow.run(correlationId, async (tx) => {
+      await existing(tx, input.productId);
+      const now = deps.clock.now();
+      const price = newPrice(deps.ids.newId(), input, now);
+      const level = await tx.levels.get(input.unitLevelId);
+      if (!level || level.productId !== input.productId) throw failures.unknownUnitLevel();
+      await tx.prices.insert(price);
+      if (isEffective(price, now)) await announce(tx, price, now);
+      return price;
+    });
+}
+
+/** Only a scheduled price may change; moving it to now makes it effective, and announced, at once. */
+export function updatePrice(deps: Pick<ProductsDeps, 'uow' | 'clock'>) {
+  return (command: UpdatePriceCommand): Promise<ProductUnitPrice> =>
+    deps.uow.run(command.correlationId, async (tx) => {
+      const now = deps.clock.now();
+      const updated = changePrice(await priceOf(tx, command.productId, command.id), command.changes, now);
+      await tx.prices.update(updated);
+      if (isEffective(updated, now)) await announce(tx, updated, now);
+      return updated;
+    });
+}
+
+export function deletePrice(deps: Pick<ProductsDeps, 'uow' | 'clock'>) {
+  return (command: DeletePriceCommand): Promise<void> =>
+    deps.uow.run(command.correlationId, async (tx) => {
+      const price = await priceOf(tx, command.productId, command.id);
+      if (isEffective(price, deps.clock.now())) throw failures.priceAlreadyEffective();
+      await tx.prices.delete(price.id);
+    });
+}
+
+async function priceOf(tx: Tx, productId: string, id: string): Promise<ProductUnitPrice> {
+  const price = await tx.prices.get(id);
+  if (!price || price.productId !== productId) throw failures.priceNotFound();
   return price;
 }
 
 /**
- * Announces the prices that have taken effect since the last call (scheduled ones), once each.
- * Called periodically; rows another caller has claimed are skipped, so replicas can share it.
+ * Marks the price announced, and records PriceChanged only when it really is the current one:
+ * a backdated row is history, not news.
  */
-export async function announceDuePrices(tx: Tx, ctx: Context, limit = 100): Promise<number> {
-  const due = await tx.prices.claimDue(ctx.occurredAt, limit);
-  for (const price of due) await announce(tx, ctx, price);
-  return due.length;
-}
-
-/** PriceChanged only when the price really is the current one: a backdated row is history, not news. */
-async function announce(tx: Tx, ctx: Context, price: ProductUnitPrice): Promise<void> {
-  await tx.prices.markAnnounced(price.id, ctx.occurredAt);
-  if ((await tx.prices.currentFor(price.unitLevelId, ctx.occurredAt))?.id === price.id) {
-    await tx.events.record([{ type: 'PriceChanged', price }], ctx);
-  }
-}
-
-/** Only a price that has not taken effect yet may change: an effective one is history. Moving it to now makes it effective at once. */
-export async function updatePrice(tx: Tx, ctx: Context, productId: string, id: string, changes: Partial<Omit<PriceInput, 'unitLevelId'>>): Promise<ProductUnitPrice> {
-  const price = await getScheduled(tx, ctx, productId, id);
-  const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
-  const updated = newPrice(price.id, { ...price, ...defined }, price.createdAt);
-  await tx.prices.update(updated);
-  if (isEffective(updated, ctx.occurredAt)) await announce(tx, ctx, updated);
-  return updated;
-}
-
-export async function deletePrice(tx: Tx, ctx: Context, productId: string, id: string): Promise<void> {
-  await getScheduled(tx, ctx, productId, id);
-  await tx.prices.delete(id);
-}
-
-async function getScheduled(tx: Tx, ctx: Context, productId: string, id: string): Promise<ProductUnitPrice> {
-  const price = await tx.prices.get(id);
-  if (!price || price.productId !== productId) throw notFound('PRICE.NOT_FOUND', `Product ${productId} has no price ${id}.`);
-  if (isEffective(price, ctx.occurredAt)) {
-    throw conflict('PRICE.ALREADY_EFFECTIVE', 'This price has taken effect and is kept as history; add a new price instead.');
-  }
-  return price;
+export async function announce(tx: Tx, price: ProductUnitPrice, now: Date): Promise<void> {
+  await tx.prices.markAnnounced(price.id, now);
+  if ((await tx.prices.currentFor(price.unitLevelId, now))?.id !== price.id) return;
+  const previous = (await tx.prices.previousOf(price)) ?? null;
+  await tx.events.record([{ type: 'PriceChanged', occurredAt: now, price, previous }]);
 }

@@ -1,42 +1,50 @@
-import { conflict, invalid, notFound } from '../domain/errors';
-import { checkFactor, newUnitLevel, type ProductUnitLevel } from '../domain/unit-level';
-import { getProduct } from './manage-products';
-import type { Context, Tx } from './ports';
+import { failures } from '../domain/failures';
+import { changeFactor, newUnitLevel, type ProductUnitLevel } from '../domain/unit-level';
+import { existing, recordProductUpdated } from './manage-products';
+import type { Command, ProductsDeps, Tx } from './ports';
 
-export async function addUnitLevel(tx: Tx, ctx: Context, productId: string, input: { unitId: string; factor: number }): Promise<ProductUnitLevel> {
-  await getProduct(tx, productId);
-  const level = newUnitLevel(ctx.newId(), { productId, ...input }, ctx.occurredAt);
-  if (!(await tx.units.get(input.unitId))) throw invalid('unitId', 'Unknown unit.');
-  await tx.levels.insert(level);
-  await recordProductUpdated(tx, ctx, productId);
-  return level;
+type AddUnitLevelCommand = Command & { productId: string; unitId: string; factor: number };
+type UpdateUnitLevelCommand = Command & { productId: string; id: string; factor: number };
+type DeleteUnitLevelCommand = Command & { productId: string; id: string };
+
+export function addUnitLevel(deps: Pick<ProductsDeps, 'uow' | 'clock' | 'ids'>) {
+  return ({ correlationId, ...input }: AddUnitLevelCommand): Promise<ProductUnitLevel> =>
+    deps.uow.run(correlationId, async (tx) => {
+      await existing(tx, input.productId);
+      const now = deps.clock.now();
+      const level = newUnitLevel(deps.ids.newId(), input, now);
+      if (!(await tx.units.get(input.unitId))) throw failures.unknownUnit('unitId');
+      await tx.levels.insert(level);
+      await recordProductUpdated(tx, input.productId, now);
+      return level;
+    });
 }
 
 /** Changing a factor affects only later conversions: reservations keep the base quantities they took. */
-export async function updateUnitLevel(tx: Tx, ctx: Context, productId: string, id: string, input: { factor: number }): Promise<ProductUnitLevel> {
-  const level = await getLevel(tx, productId, id);
-  checkFactor(input.factor);
-  if (level.isBase && input.factor !== 1) throw conflict('UNIT_LEVEL.IS_BASE', 'The base unit level always has factor 1.', 'factor');
-  const updated = { ...level, factor: input.factor };
-  await tx.levels.update(updated);
-  await recordProductUpdated(tx, ctx, productId);
-  return updated;
+export function updateUnitLevel(deps: Pick<ProductsDeps, 'uow' | 'clock'>) {
+  return (command: UpdateUnitLevelCommand): Promise<ProductUnitLevel> =>
+    deps.uow.run(command.correlationId, async (tx) => {
+      const updated = changeFactor(await levelOf(tx, command.productId, command.id), command.factor);
+      await tx.levels.update(updated);
+      await recordProductUpdated(tx, command.productId, deps.clock.now());
+      return updated;
+    });
 }
 
-export async function deleteUnitLevel(tx: Tx, ctx: Context, productId: string, id: string): Promise<void> {
-  const level = await getLevel(tx, productId, id);
-  if (level.isBase) throw conflict('UNIT_LEVEL.IS_BASE', 'The base unit level is removed only with its product.');
-  await tx.levels.delete(id);
-  await recordProductUpdated(tx, ctx, productId);
+/** Refused for the base level, and while prices use the level (the database's foreign key decides). */
+export function deleteUnitLevel(deps: Pick<ProductsDeps, 'uow' | 'clock'>) {
+  return (command: DeleteUnitLevelCommand): Promise<void> =>
+    deps.uow.run(command.correlationId, async (tx) => {
+      const level = await levelOf(tx, command.productId, command.id);
+      if (level.isBase) throw failures.unitLevelIsBase('The base unit level is removed only with its product.');
+      await tx.levels.delete(level.id);
+      await recordProductUpdated(tx, command.productId, deps.clock.now());
+    });
 }
 
-/** Consumers keep the product's unit levels in their read model: a level change is a product change. */
-async function recordProductUpdated(tx: Tx, ctx: Context, productId: string): Promise<void> {
-  await tx.events.record([{ type: 'ProductUpdated', product: await getProduct(tx, productId) }], ctx);
-}
-
-export async function getLevel(tx: Tx, productId: string, id: string): Promise<ProductUnitLevel> {
+async function levelOf(tx: Tx, productId: string, id: string): Promise<ProductUnitLevel> {
+  await existing(tx, productId);
   const level = await tx.levels.get(id);
-  if (!level || level.productId !== productId) throw notFound('UNIT_LEVEL.NOT_FOUND', `Product ${productId} has no unit level ${id}.`);
+  if (!level || level.productId !== productId) throw failures.unitLevelNotFound();
   return level;
 }

@@ -1,32 +1,36 @@
-import { newUnit, requiredText, type ProductUnit } from '../domain/catalogue';
-import { notFound } from '../domain/errors';
-import type { Context, Tx } from './ports';
+import { changeUnit, newUnit, type ProductUnit, type UnitInput } from '../domain/catalogue';
+import { failures } from '../domain/failures';
+import type { Command, ProductsDeps } from './ports';
 
-export interface UnitInput {
-  name: string;
-  abbreviation: string;
+type CreateUnitCommand = Command & UnitInput;
+type UpdateUnitCommand = Command & { id: string; changes: Partial<UnitInput> };
+type DeleteUnitCommand = Command & { id: string };
+
+export function createUnit(deps: Pick<ProductsDeps, 'uow' | 'clock' | 'ids'>) {
+  return ({ correlationId, ...input }: CreateUnitCommand): Promise<ProductUnit> =>
+    deps.uow.run(correlationId, async (tx) => {
+      const unit = newUnit(deps.ids.newId(), input, deps.clock.now());
+      await tx.units.insert(unit);
+      return unit;
+    });
 }
 
-export async function createUnit(tx: Tx, ctx: Context, input: UnitInput): Promise<ProductUnit> {
-  const unit = newUnit(ctx.newId(), input, ctx.occurredAt);
-  await tx.units.insert(unit);
-  return unit;
+export function updateUnit(deps: Pick<ProductsDeps, 'uow' | 'clock'>) {
+  return (command: UpdateUnitCommand): Promise<ProductUnit> =>
+    deps.uow.run(command.correlationId, async (tx) => {
+      const unit = await tx.units.get(command.id);
+      if (!unit) throw failures.unitNotFound();
+      const updated = changeUnit(unit, command.changes, deps.clock.now());
+      await tx.units.update(updated);
+      return updated;
+    });
 }
 
-export async function updateUnit(tx: Tx, ctx: Context, id: string, changes: Partial<UnitInput>): Promise<ProductUnit> {
-  const unit = await tx.units.get(id);
-  if (!unit) throw notFound('UNIT.NOT_FOUND', `No unit ${id}.`);
-  const updated: ProductUnit = {
-    ...unit,
-    name: changes.name === undefined ? unit.name : requiredText('name', changes.name, 60),
-    abbreviation: changes.abbreviation === undefined ? unit.abbreviation : requiredText('abbreviation', changes.abbreviation, 16),
-    updatedAt: ctx.occurredAt,
-  };
-  await tx.units.update(updated);
-  return updated;
-}
-
-export async function deleteUnit(tx: Tx, id: string): Promise<void> {
-  if (!(await tx.units.get(id))) throw notFound('UNIT.NOT_FOUND', `No unit ${id}.`);
-  await tx.units.delete(id);
+/** Refused while products count in it or unit levels use it: the database's foreign keys decide. */
+export function deleteUnit(deps: Pick<ProductsDeps, 'uow'>) {
+  return (command: DeleteUnitCommand): Promise<void> =>
+    deps.uow.run(command.correlationId, async (tx) => {
+      if (!(await tx.units.get(command.id))) throw failures.unitNotFound();
+      await tx.units.delete(command.id);
+    });
 }

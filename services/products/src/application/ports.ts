@@ -1,32 +1,43 @@
+import type { Clock, Ids } from '@tulity/adapters/core/actor';
+import type { ListQuery, Page } from '@tulity/adapters/core/page';
 import type { ProductCategory, ProductUnit } from '../domain/catalogue';
-import type { EventContext, ProductsEvent } from '../domain/events';
-import type { Product } from '../domain/product';
-import type { MovementResult, StockLevel, StockReservation } from '../domain/stock';
+import type { ProductsEvent } from '../domain/events';
+import type { Product, ProductSnapshot } from '../domain/product';
+import type { MovementReason, MovementResult, StockLevel, StockMovement, StockReservation } from '../domain/stock';
 import type { ProductUnitLevel } from '../domain/unit-level';
 import type { ProductUnitPrice } from '../domain/unit-price';
 
 /**
  * Rows by id. Adapters turn storage constraint violations (unique, still referenced) into the
- * matching DomainError, so a race between two writers is decided by the database, not by a
+ * matching Failure, so a race between two writers is decided by the database, not by a
  * check-then-write in the use case.
  */
-export interface Rows<T> {
+export interface Repository<T> {
   get(id: string): Promise<T | undefined>;
   insert(row: T): Promise<void>;
   update(row: T): Promise<void>;
   delete(id: string): Promise<void>;
 }
 
-export interface UnitLevelRows extends Rows<ProductUnitLevel> {
+export interface ProductRepository extends Repository<Product> {
+  /** The product with its category and unit names and unit levels, as its events carry it. */
+  snapshot(id: string): Promise<ProductSnapshot | undefined>;
+}
+
+export interface UnitLevelRepository extends Repository<ProductUnitLevel> {
   findMany(ids: readonly string[]): Promise<Map<string, ProductUnitLevel>>;
 }
 
-export interface PriceRows extends Rows<ProductUnitPrice> {
+export interface PriceRepository extends Repository<ProductUnitPrice> {
   /** The price in force for the unit level at `now`. */
   currentFor(unitLevelId: string, now: Date): Promise<ProductUnitPrice | undefined>;
-  /** Prices that have taken effect and were not announced yet, locked; rows other callers hold are skipped. */
-  claimDue(now: Date, limit: number): Promise<ProductUnitPrice[]>;
+  /** The price of the same unit level in force just before `price` took effect. */
+  previousOf(price: ProductUnitPrice): Promise<ProductUnitPrice | undefined>;
+  /** A price not announced yet, locked; undefined when announced or held by another announcer. */
+  getUnannouncedForUpdate(id: string): Promise<ProductUnitPrice | undefined>;
   markAnnounced(id: string, at: Date): Promise<void>;
+  /** Sets the price aside for a while with the reason, so the prices behind it are announced. */
+  markAnnouncementFailed(id: string, reason: string, at: Date): Promise<void>;
 }
 
 export interface StockRepository {
@@ -35,6 +46,8 @@ export interface StockRepository {
   lock(productIds: readonly string[]): Promise<Map<string, StockLevel>>;
   /** Stores the new quantity and its movement, under the lock taken by `lock`. */
   apply(result: MovementResult): Promise<void>;
+  /** Base units held for the product by reservations still open. */
+  reservedOf(productId: string): Promise<number>;
 }
 
 export interface ReservationRepository {
@@ -52,27 +65,106 @@ export interface PurchaseReceipts {
 
 export interface EventRecorder {
   /** Writes the events to the outbox in the current transaction. */
-  record(events: ProductsEvent[], context: EventContext): Promise<void>;
+  record(events: ProductsEvent[]): Promise<void>;
 }
 
 /** Everything a use case may touch inside ONE database transaction. */
 export interface Tx {
-  categories: Rows<ProductCategory>;
-  units: Rows<ProductUnit>;
-  products: Rows<Product>;
-  levels: UnitLevelRows;
-  prices: PriceRows;
+  categories: Repository<ProductCategory>;
+  units: Repository<ProductUnit>;
+  products: ProductRepository;
+  levels: UnitLevelRepository;
+  prices: PriceRepository;
   stock: StockRepository;
   reservations: ReservationRepository;
   purchases: PurchaseReceipts;
   events: EventRecorder;
 }
 
-export interface UnitOfWork {
-  run<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+export const categorySortKeys = ['name', 'createdAt', 'updatedAt'] as const;
+export const unitSortKeys = ['name', 'abbreviation', 'createdAt'] as const;
+export const productSortKeys = ['sku', 'name', 'createdAt', 'updatedAt', 'stock'] as const;
+export const priceSortKeys = ['effectiveFrom', 'createdAt', 'sellPrice'] as const;
+export const movementSortKeys = ['id', 'occurredAt'] as const;
+export const movementReasons = [
+  'purchase',
+  'sale_reservation',
+  'reservation_release',
+  'manual_adjustment',
+] as const satisfies readonly MovementReason[];
+
+export type CategoryListQuery = ListQuery<(typeof categorySortKeys)[number]>;
+export type UnitListQuery = ListQuery<(typeof unitSortKeys)[number]>;
+export type ProductListQuery = ListQuery<(typeof productSortKeys)[number]> & {
+  categoryId?: string;
+  active?: boolean;
+  lowStock?: boolean;
+  barcode?: string;
+};
+export type PriceListQuery = ListQuery<(typeof priceSortKeys)[number]> & { unitLevelId?: string };
+export type MovementListQuery = ListQuery<(typeof movementSortKeys)[number]> & { reason?: MovementReason };
+
+export interface ProductListItem extends Product {
+  stockQuantity: number;
+}
+export interface UnitLevelView extends ProductUnitLevel {
+  unitName: string;
+  unitAbbreviation: string;
+}
+export interface StockView {
+  productId: string;
+  /** On hand, base units, reservations taken off. */
+  quantity: number;
+  /** Held by sales not yet confirmed. */
+  reserved: number;
+  lowStockThreshold: number;
+  updatedAt: Date;
+}
+export interface MovementView extends StockMovement {
+  id: number;
 }
 
-/** Per call: the time, new ids, and the id correlating this change with its cause. */
-export interface Context extends EventContext {
-  newId(): string;
+/** What a read may touch: single statements that need no transaction around them. */
+export interface Reads {
+  categories: {
+    list(query: CategoryListQuery): Promise<Page<ProductCategory>>;
+    get(id: string): Promise<ProductCategory | undefined>;
+  };
+  units: { list(query: UnitListQuery): Promise<Page<ProductUnit>>; get(id: string): Promise<ProductUnit | undefined> };
+  products: {
+    list(query: ProductListQuery): Promise<Page<ProductListItem>>;
+    get(id: string): Promise<Product | undefined>;
+  };
+  levels: { of(productId: string): Promise<UnitLevelView[]> };
+  prices: {
+    list(productId: string, query: PriceListQuery): Promise<Page<ProductUnitPrice>>;
+    get(productId: string, id: string): Promise<ProductUnitPrice | undefined>;
+    /** Every price of the product, for its current prices. */
+    of(productId: string): Promise<ProductUnitPrice[]>;
+    /** Ids of prices that have taken effect and wait to be announced, oldest first. */
+    due(now: Date, limit: number): Promise<string[]>;
+  };
+  stock: {
+    get(productId: string): Promise<StockView | undefined>;
+    movements(productId: string, query: MovementListQuery): Promise<Page<MovementView>>;
+  };
+}
+
+export interface UnitOfWork {
+  /** Runs `work` in one transaction; events recorded in it carry `correlationId`. */
+  run<T>(correlationId: string, work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Runs reads outside any transaction. */
+  read<T>(work: (reads: Reads) => Promise<T>): Promise<T>;
+}
+
+/** The ports the use cases share; each takes what it needs. */
+export interface ProductsDeps {
+  uow: UnitOfWork;
+  clock: Clock;
+  ids: Ids;
+}
+
+/** Every write names the request or event that caused it, so its events can be followed. */
+export interface Command {
+  correlationId: string;
 }

@@ -1,27 +1,36 @@
 import type { ProductsEvent } from '../domain/events';
 import { move, type MovementReason, type StockLevel } from '../domain/stock';
-import type { Context, Tx } from './ports';
+import type { Tx } from './ports';
 
-/** Applies one movement to a locked stock row and records stock changed (and low stock when crossed). */
+/**
+ * Applies one movement to a locked stock row and records stock changed (and low stock when
+ * crossed). Callers change reservations first, so the reserved total the event carries is the
+ * one after this change.
+ */
 export async function applyMovement(
   tx: Tx,
-  ctx: Context,
   level: StockLevel,
   change: { delta: number; reason: MovementReason; reference?: string | null; note?: string | null },
+  now: Date,
 ): Promise<StockLevel> {
-  const result = move(level, change, ctx.occurredAt);
+  const result = move(level, change, now);
   await tx.stock.apply(result);
-  const events: ProductsEvent[] = [{
-    type: 'StockChanged',
-    productId: level.productId,
-    delta: change.delta,
-    quantity: result.level.quantity,
-    reason: change.reason,
-    reference: change.reference ?? null,
-  }];
+  const events: ProductsEvent[] = [
+    {
+      type: 'StockChanged',
+      occurredAt: now,
+      productId: level.productId,
+      delta: change.delta,
+      quantity: result.level.quantity,
+      reserved: await tx.stock.reservedOf(level.productId),
+      reason: change.reason,
+      reference: change.reference ?? null,
+    },
+  ];
   if (result.crossedLow) {
-    events.push({ type: 'LowStock', productId: level.productId, quantity: result.level.quantity, threshold: level.lowStockThreshold });
+    const { productId, sku, name, quantity, lowStockThreshold } = result.level;
+    events.push({ type: 'LowStock', occurredAt: now, productId, sku, name, quantity, threshold: lowStockThreshold });
   }
-  await tx.events.record(events, ctx);
+  await tx.events.record(events);
   return result.level;
 }

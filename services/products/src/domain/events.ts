@@ -1,24 +1,37 @@
-import type { Product } from './product';
+import type { Product, ProductSnapshot } from './product';
 import type { MovementReason, ReservedLine, Shortage } from './stock';
 import type { ProductUnitPrice } from './unit-price';
 
 /**
- * What happened inside products, in domain terms. The outbox adapter maps each to its
- * integration event (the Avro contract) in one place, so contracts can evolve apart from this.
+ * What happened inside products, in domain terms, with everything its contract needs: the
+ * mapping to the Avro contracts (adapters/kafka/integration-events.ts) is pure and reads nothing.
  */
 export type ProductsEvent =
-  | { type: 'ProductCreated'; product: Product }
-  | { type: 'ProductUpdated'; product: Product }
-  | { type: 'ProductDeleted'; product: Product }
+  | { type: 'ProductCreated'; occurredAt: Date; snapshot: ProductSnapshot }
+  /** Also when its unit levels change: consumers keep the levels in their read model. */
+  | { type: 'ProductUpdated'; occurredAt: Date; snapshot: ProductSnapshot }
+  | { type: 'ProductDeleted'; occurredAt: Date; product: Product }
   /** A price became the current one of its unit level (at once, or when a scheduled one takes effect). */
-  | { type: 'PriceChanged'; price: ProductUnitPrice }
-  | { type: 'StockChanged'; productId: string; delta: number; quantity: number; reason: MovementReason; reference: string | null }
-  | { type: 'LowStock'; productId: string; quantity: number; threshold: number }
-  | { type: 'StockReserved'; saleId: string; lines: ReservedLine[] }
-  | { type: 'StockReservationRejected'; saleId: string; shortages: Shortage[] };
-
-/** The context an event is recorded in: when, and which request or event caused it. */
-export interface EventContext {
-  occurredAt: Date;
-  correlationId: string;
-}
+  | { type: 'PriceChanged'; occurredAt: Date; price: ProductUnitPrice; previous: ProductUnitPrice | null }
+  | {
+      type: 'StockChanged';
+      occurredAt: Date;
+      productId: string;
+      delta: number;
+      quantity: number;
+      /** Base units held by sales not yet confirmed, after this change. */
+      reserved: number;
+      reason: MovementReason;
+      reference: string | null;
+    }
+  | {
+      type: 'LowStock';
+      occurredAt: Date;
+      productId: string;
+      sku: string;
+      name: string;
+      quantity: number;
+      threshold: number;
+    }
+  | { type: 'StockReserved'; occurredAt: Date; saleId: string; lines: ReservedLine[] }
+  | { type: 'StockReservationRejected'; occurredAt: Date; saleId: string; shortages: Shortage[] };

@@ -1,5 +1,6 @@
 import { requiredText } from './catalogue';
-import { invalid } from './errors';
+import { failures } from './failures';
+import { isWhole } from './quantity';
 
 export interface Product {
   id: string;
@@ -29,6 +30,17 @@ export interface ProductInput {
 
 export type ProductChanges = Partial<Omit<ProductInput, 'baseUnitId'>>;
 
+/**
+ * A product as other services keep it in their read models: with the names of its category and
+ * base unit and every unit level. Product events carry it, so publishing them reads nothing.
+ */
+export interface ProductSnapshot {
+  product: Product;
+  categoryName: string | null;
+  baseUnitName: string;
+  unitLevels: Array<{ id: string; unitId: string; unitName: string; factor: number }>;
+}
+
 export function newProduct(id: string, input: ProductInput, now: Date): Product {
   return checked({
     id,
@@ -53,8 +65,8 @@ export function changeProduct(product: Product, changes: ProductChanges, now: Da
 function checked(product: Product): Product {
   const sku = requiredText('sku', product.sku, 64);
   const barcode = product.barcode === null ? null : requiredText('barcode', product.barcode, 64);
-  if (!Number.isSafeInteger(product.lowStockThreshold) || product.lowStockThreshold < 0) {
-    throw invalid('lowStockThreshold', 'Must be a whole number of base units, zero or more.');
+  if (!isWhole(product.lowStockThreshold, 0)) {
+    throw failures.invalidField('lowStockThreshold', 'Must be a whole number of base units, zero or more.');
   }
   return { ...product, sku, barcode, name: requiredText('name', product.name, 200) };
 }

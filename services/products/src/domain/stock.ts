@@ -1,4 +1,5 @@
-import { conflict, invalid } from './errors';
+import { failures } from './failures';
+import { isWhole, largestWhole } from './quantity';
 import { toBaseQuantity, type ProductUnitLevel } from './unit-level';
 
 /** Why stock changed. Every change is a movement, so stock always equals the sum of its movements. */
@@ -7,6 +8,9 @@ export type MovementReason = 'purchase' | 'sale_reservation' | 'reservation_rele
 /** A product's stock as read under its row lock. */
 export interface StockLevel {
   productId: string;
+  /** The product's SKU and name, read with the lock, for the low-stock event. */
+  sku: string;
+  name: string;
   quantity: number;
   lowStockThreshold: number;
   active: boolean;
@@ -35,13 +39,12 @@ export function move(
   change: { delta: number; reason: MovementReason; reference?: string | null; note?: string | null },
   now: Date,
 ): MovementResult {
-  if (!Number.isSafeInteger(change.delta) || change.delta === 0) {
-    throw invalid('delta', 'Must be a whole, non-zero number of base units.');
+  if (!isWhole(Math.abs(change.delta), 1)) {
+    throw failures.invalidField('delta', 'Must be a whole, non-zero number of base units.');
   }
   const balanceAfter = level.quantity + change.delta;
-  if (balanceAfter < 0) {
-    throw conflict('STOCK.INSUFFICIENT', `Only ${level.quantity} in stock; cannot take ${-change.delta}.`, 'delta');
-  }
+  if (balanceAfter < 0) throw failures.insufficientStock(level.quantity, -change.delta);
+  if (balanceAfter > largestWhole) throw failures.stockTooLarge();
   return {
     level: { ...level, quantity: balanceAfter },
     movement: {
@@ -71,7 +74,8 @@ export interface ReservedLine extends RequestedLine {
   baseQuantity: number;
 }
 
-export type ShortageReason = 'INSUFFICIENT_STOCK' | 'UNKNOWN_PRODUCT' | 'INACTIVE_PRODUCT' | 'UNKNOWN_UNIT_LEVEL' | 'INVALID_QUANTITY';
+type ShortageReason =
+  'INSUFFICIENT_STOCK' | 'UNKNOWN_PRODUCT' | 'INACTIVE_PRODUCT' | 'UNKNOWN_UNIT_LEVEL' | 'INVALID_QUANTITY';
 
 export interface Shortage {
   productId: string;
@@ -83,9 +87,8 @@ export interface Shortage {
   reason: ShortageReason;
 }
 
-export type ReservationPlan =
-  | { kind: 'reserve'; lines: ReservedLine[]; demand: Map<string, number> }
-  | { kind: 'reject'; shortages: Shortage[] };
+type ReservationPlan =
+  { kind: 'reserve'; lines: ReservedLine[]; demand: Map<string, number> } | { kind: 'reject'; shortages: Shortage[] };
 
 /**
  * Decides a sale's reservation as a whole: every line converted to base units through its unit
@@ -109,9 +112,12 @@ export function planReservation(
     if (!level) reject('UNKNOWN_PRODUCT');
     else if (!level.active) reject('INACTIVE_PRODUCT');
     else if (!unitLevel || unitLevel.productId !== line.productId) reject('UNKNOWN_UNIT_LEVEL');
-    else if (!Number.isSafeInteger(line.quantity) || line.quantity < 1 || !Number.isSafeInteger(line.quantity * unitLevel.factor)) reject('INVALID_QUANTITY');
     else {
       const baseQuantity = toBaseQuantity(line.quantity, unitLevel.factor);
+      if (baseQuantity === undefined) {
+        reject('INVALID_QUANTITY');
+        continue;
+      }
       reserved.push({ ...line, baseQuantity });
       demand.set(line.productId, (demand.get(line.productId) ?? 0) + baseQuantity);
     }
@@ -119,7 +125,13 @@ export function planReservation(
   for (const line of reserved) {
     const available = stock.get(line.productId)?.quantity ?? 0;
     if ((demand.get(line.productId) ?? 0) > available) {
-      shortages.push({ productId: line.productId, unitLevelId: line.unitLevelId, requested: line.baseQuantity, available, reason: 'INSUFFICIENT_STOCK' });
+      shortages.push({
+        productId: line.productId,
+        unitLevelId: line.unitLevelId,
+        requested: line.baseQuantity,
+        available,
+        reason: 'INSUFFICIENT_STOCK',
+      });
     }
   }
   if (lines.length === 0) return { kind: 'reject', shortages: [] };

@@ -1,4 +1,5 @@
-import { invalid } from './errors';
+import { failures } from './failures';
+import { checkWhole } from './quantity';
 
 /**
  * A sell and buy price for one unit level from `effectiveFrom` on. Prices are never overwritten
@@ -17,7 +18,7 @@ export interface ProductUnitPrice {
   createdAt: Date;
 }
 
-export interface PriceInput {
+interface PriceInput {
   productId: string;
   unitLevelId: string;
   sellPrice: number;
@@ -26,11 +27,21 @@ export interface PriceInput {
   effectiveFrom?: Date;
 }
 
+export type PriceChanges = Partial<Pick<PriceInput, 'sellPrice' | 'buyPrice' | 'effectiveFrom'>>;
+
 export function newPrice(id: string, input: PriceInput, now: Date): ProductUnitPrice {
   checkMoney('sellPrice', input.sellPrice);
   checkMoney('buyPrice', input.buyPrice);
-  if (!/^[A-Z]{3}$/.test(input.currency)) throw invalid('currency', 'Must be an ISO 4217 code such as EUR.');
+  if (!/^[A-Z]{3}$/.test(input.currency))
+    throw failures.invalidField('currency', 'Must be an ISO 4217 code such as EUR.');
   return { id, ...input, effectiveFrom: input.effectiveFrom ?? now, createdAt: now };
+}
+
+/** Only a price that has not taken effect yet may change: an effective one is history. */
+export function changePrice(price: ProductUnitPrice, changes: PriceChanges, now: Date): ProductUnitPrice {
+  if (isEffective(price, now)) throw failures.priceAlreadyEffective();
+  const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+  return newPrice(price.id, { ...price, ...defined }, price.createdAt);
 }
 
 export function isEffective(price: ProductUnitPrice, now: Date): boolean {
@@ -53,7 +64,5 @@ function compare(a: ProductUnitPrice, b: ProductUnitPrice): number {
 }
 
 function checkMoney(field: string, value: number): void {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw invalid(field, 'Must be a whole amount in minor units (cents), zero or more.');
-  }
+  checkWhole(field, value, 0, 'Must be a whole amount in minor units (cents), zero or more.');
 }

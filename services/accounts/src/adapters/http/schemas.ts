@@ -1,23 +1,49 @@
-// Request schemas: they parse every request once at the edge and are the OpenAPI document's schemas.
+// Request and response schemas: they parse every request once at the edge and are the OpenAPI document's schemas.
 import { z } from 'zod';
+import { roles } from '@tulity/adapters/core/actor';
+import { listQuerySchema } from '@tulity/adapters/http/list-query';
 import { userSortKeys } from '../../application/ports';
 import { passwordPolicyText } from '../../domain/password-policy';
-import { emailPattern, roles, usernamePattern } from '../../domain/user';
+import { emailPattern, usernamePattern } from '../../domain/user';
 
-const username = z.string().regex(usernamePattern, 'Use 3 to 32 lowercase letters, digits, dots, dashes or underscores, starting with a letter or digit.');
-const email = z.string().max(254).regex(emailPattern, 'Enter an email address like name@example.com.');
-const fullName = z.string().trim().min(1, 'Enter a name.').max(120);
-// The policy itself is checked by the use case, which knows the username; here only a sane bound.
-const password = z.string().min(1, 'Enter a password.').max(1024).describe(passwordPolicyText);
+// No control characters in anything stored or looked up: Postgres refuses NUL in text (a 500 otherwise).
+const noControl = /^[^\p{Cc}]*$/u;
+const controlMessage = 'Control characters are not allowed.';
+
+const username = z
+  .string()
+  .regex(
+    usernamePattern,
+    'Use 3 to 32 lowercase letters, digits, dots, dashes or underscores, starting with a letter or digit.',
+  );
+const email = z
+  .string()
+  .max(254)
+  .regex(emailPattern, 'Enter an email address like name@example.com.')
+  .regex(noControl, controlMessage);
+const fullName = z.string().trim().min(1, 'Enter a name.').max(120).regex(noControl, controlMessage);
+// The policy itself is checked by the use case, which knows the username; here only a sane bound
+// and no control characters (NIST 800-63B asks for printable characters and spaces; a control
+// character in a password is a mistake or a probe).
+const password = z
+  .string()
+  .min(1, 'Enter a password.')
+  .max(1024)
+  .regex(noControl, controlMessage)
+  .describe(passwordPolicyText);
 const role = z.enum(roles);
 
 export const loginBody = z.strictObject({
-  username: z.string().min(1, 'Enter your username.').max(64),
-  password: z.string().min(1, 'Enter your password.').max(1024),
+  username: z.string().min(1, 'Enter your username.').max(64).regex(noControl, controlMessage),
+  password: z.string().min(1, 'Enter your password.').max(1024).regex(noControl, controlMessage),
 });
 
 export const refreshBody = z.strictObject({
-  refreshToken: z.string().min(1).max(512),
+  refreshToken: z
+    .string()
+    .min(1)
+    .max(512)
+    .regex(/^[\w-]+$/, 'A refresh token is base64url text.'),
 });
 
 export const registerBody = z.strictObject({ username, email, fullName, role, password });
@@ -27,24 +53,24 @@ export const updateBody = z
     email: email.optional(),
     fullName: fullName.optional(),
     password: password.optional(),
-    currentPassword: z.string().max(1024).optional(),
+    currentPassword: z.string().max(1024).regex(noControl, controlMessage).optional(),
     role: role.optional(),
     active: z.boolean().optional(),
   })
-  .refine((body) => Object.values(body).some((value) => value !== undefined), { message: 'Send at least one field to change.' });
+  .refine((body) => Object.values(body).some((value) => value !== undefined), {
+    message: 'Send at least one field to change.',
+  });
 
-const sorts = userSortKeys.flatMap((key) => [key, `-${key}`] as const);
-
-export const listQuery = z.strictObject({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(20),
-  sort: z.enum(sorts as [string, ...string[]]).default('username').describe('A field, with "-" first for descending.'),
-  q: z.string().max(200).optional().describe('Matches username, email and full name.'),
-  role: role.optional(),
-  active: z.enum(['true', 'false']).optional(),
-});
-
-export const userId = z.uuid();
+export const listQuery = listQuerySchema(
+  { sortKeys: userSortKeys, defaultSort: 'username' },
+  {
+    role: role.optional(),
+    active: z
+      .enum(['true', 'false'])
+      .transform((value) => value === 'true')
+      .optional(),
+  },
+);
 
 export const userResponse = z.object({
   id: z.uuid(),
@@ -67,6 +93,11 @@ export const tokenResponse = z.object({
 
 export const loginResponse = tokenResponse.extend({ user: userResponse });
 
-export const userPage = z.object({ items: z.array(userResponse), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+export const userPage = z.object({
+  items: z.array(userResponse),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
 
 export const jwksResponse = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });

@@ -10,18 +10,38 @@ export function toIntegrationEvent(event: AccountsEvent, correlationId: string):
   const envelope = { eventId: randomUUID(), occurredAt: event.occurredAt.getTime(), correlationId, aggregateId };
   switch (event.type) {
     case 'UserRegistered':
-      return outgoing('tulity.accounts.UserRegistered', aggregateId, { ...envelope, ...profile(event.user) } satisfies UserRegistered);
+      return outgoing('tulity.accounts.UserRegistered', aggregateId, {
+        ...envelope,
+        ...profile(event.user),
+      } satisfies UserRegistered);
     case 'UserUpdated':
-      return outgoing('tulity.accounts.UserUpdated', aggregateId, { ...envelope, ...profile(event.user) } satisfies UserUpdated);
+      return outgoing('tulity.accounts.UserUpdated', aggregateId, {
+        ...envelope,
+        ...profile(event.user),
+      } satisfies UserUpdated);
     case 'UserDeleted':
-      return outgoing('tulity.accounts.UserDeleted', aggregateId, { ...envelope, username: event.user.username, mode: event.mode } satisfies UserDeleted);
+      return outgoing('tulity.accounts.UserDeleted', aggregateId, {
+        ...envelope,
+        username: event.user.username,
+        mode: event.mode,
+      } satisfies UserDeleted);
     case 'SessionRevoked':
-      return outgoing('tulity.accounts.SessionRevoked', aggregateId, { ...envelope, sessionId: event.sessionId, reason: event.reason } satisfies SessionRevoked);
+      return outgoing('tulity.accounts.SessionRevoked', aggregateId, {
+        ...envelope,
+        sessionId: event.sessionId,
+        reason: event.reason,
+      } satisfies SessionRevoked);
   }
 }
 
 function profile(user: PublicUser) {
-  return { username: user.username, email: user.email, fullName: user.fullName, roles: [user.role], active: user.active };
+  return {
+    username: user.username,
+    email: user.email,
+    fullName: user.fullName,
+    roles: [user.role],
+    active: user.active,
+  };
 }
 
 function outgoing(type: string, key: string, payload: object): OutgoingEvent {

@@ -1,0 +1,39 @@
+import type { Knex } from 'knex';
+import { INBOX_TABLE } from '../tables';
+import { DeadLetter } from './dead-letter';
+import { PermanentEventError, type EventHandler, type IncomingEvent } from './event';
+
+/** Applies events in the caller's transaction; per event, whether it was applied (false: a duplicate). */
+export type ApplyInTransaction = (trx: Knex.Transaction, events: IncomingEvent[]) => Promise<boolean[]>;
+
+/**
+ * Records the events in the inbox with one statement and runs the handler, in order, for each one
+ * the inbox did not hold yet: the inbox row and the effect commit together, or neither does.
+ */
+export function inbox(groupId: string, handlers: Record<string, EventHandler>): ApplyInTransaction {
+  return async (trx, events) => {
+    const result = await trx.raw(
+      `insert into ${INBOX_TABLE} (group_id, event_id, event_type, topic, partition, "offset")
+       select ?, * from unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::text[])
+       on conflict (group_id, event_id) do nothing returning event_id`,
+      [groupId, events.map((e) => e.eventId), events.map((e) => e.type), events.map((e) => e.topic),
+        events.map((e) => e.partition), events.map((e) => e.offset)],
+    );
+    // A run can hold the same event twice (a relay re-send): only its first copy is applied.
+    const fresh = new Set<string>(result.rows.map((row: { event_id: string }) => row.event_id));
+    const applied: boolean[] = [];
+    for (const event of events) {
+      const isFresh = fresh.delete(event.eventId);
+      if (isFresh) {
+        try {
+          await (handlers[event.type]!)(event, trx);
+        } catch (error) {
+          if (error instanceof PermanentEventError) throw new DeadLetter('rejected', error.message);
+          throw error;
+        }
+      }
+      applied.push(isFresh);
+    }
+    return applied;
+  };
+}

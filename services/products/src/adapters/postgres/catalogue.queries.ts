@@ -1,0 +1,119 @@
+// Reads of the catalogue for lists and details: one statement each, outside any transaction.
+import type { Knex } from 'knex';
+import { containing, paged } from '@tulity/adapters/postgres/paging';
+import type { Reads, UnitLevelView } from '../../application/ports';
+import { toCategory, toUnit, type CategoryRow, type UnitRow } from './catalogue.repository';
+import { toLevel, toProduct, type ProductRow, type UnitLevelRow } from './product.repository';
+import { toPrice, type PriceRow } from './price.repository';
+
+interface ProductListRow extends ProductRow {
+  /** bigint, as text */
+  stock_quantity: string;
+}
+
+interface UnitLevelViewRow extends UnitLevelRow {
+  unit_name: string;
+  unit_abbreviation: string;
+}
+
+const toLevelView = (r: UnitLevelViewRow): UnitLevelView => ({
+  ...toLevel(r),
+  unitName: r.unit_name,
+  unitAbbreviation: r.unit_abbreviation,
+});
+
+export function catalogueQueries(db: Knex): Pick<Reads, 'categories' | 'units' | 'products' | 'levels' | 'prices'> {
+  return {
+    categories: {
+      list: (query) => {
+        const rows = db('categories').select('*');
+        if (query.q) rows.whereILike('name', containing(query.q));
+        return paged(rows, query, { name: 'name', createdAt: 'created_at', updatedAt: 'updated_at' }, toCategory);
+      },
+      get: async (id) => {
+        const row = await db<CategoryRow>('categories').where({ id }).first();
+        return row ? toCategory(row) : undefined;
+      },
+    },
+    units: {
+      list: (query) => {
+        const rows = db('units').select('*');
+        if (query.q)
+          rows.where((w) =>
+            w.whereILike('name', containing(query.q!)).orWhereILike('abbreviation', containing(query.q!)),
+          );
+        return paged(rows, query, { name: 'name', abbreviation: 'abbreviation', createdAt: 'created_at' }, toUnit);
+      },
+      get: async (id) => {
+        const row = await db<UnitRow>('units').where({ id }).first();
+        return row ? toUnit(row) : undefined;
+      },
+    },
+    products: {
+      list: (query) => {
+        const rows = db('products as p')
+          .join('product_stock as s', 's.product_id', 'p.id')
+          .select('p.*', 's.quantity as stock_quantity');
+        if (query.q) {
+          const q = containing(query.q);
+          rows.where((w) => w.whereILike('p.name', q).orWhereILike('p.sku', q).orWhereILike('p.barcode', q));
+        }
+        if (query.categoryId !== undefined) rows.where('p.category_id', query.categoryId);
+        if (query.active !== undefined) rows.where('p.active', query.active);
+        if (query.barcode !== undefined) rows.where('p.barcode', query.barcode);
+        if (query.lowStock !== undefined) rows.whereRaw('(s.quantity <= p.low_stock_threshold) = ?', [query.lowStock]);
+        return paged(
+          rows,
+          query,
+          { sku: 'p.sku', name: 'p.name', createdAt: 'p.created_at', updatedAt: 'p.updated_at', stock: 's.quantity' },
+          (row: ProductListRow) => ({ ...toProduct(row), stockQuantity: Number(row.stock_quantity) }),
+          'p.id',
+        );
+      },
+      get: async (id) => {
+        const row = await db<ProductRow>('products').where({ id }).first();
+        return row ? toProduct(row) : undefined;
+      },
+    },
+    levels: {
+      of: async (productId) => {
+        const rows: UnitLevelViewRow[] = await db('product_unit_levels as l')
+          .join('units as u', 'u.id', 'l.unit_id')
+          .where('l.product_id', productId)
+          .orderBy([{ column: 'l.factor' }, { column: 'l.id' }])
+          .select('l.*', 'u.name as unit_name', 'u.abbreviation as unit_abbreviation');
+        return rows.map(toLevelView);
+      },
+    },
+    prices: {
+      list: (productId, query) => {
+        const rows = db('product_unit_prices').select('*').where({ product_id: productId });
+        if (query.unitLevelId !== undefined) rows.where('unit_level_id', query.unitLevelId);
+        return paged(
+          rows,
+          query,
+          { effectiveFrom: 'effective_from', createdAt: 'created_at', sellPrice: 'sell_price' },
+          toPrice,
+        );
+      },
+      get: async (productId, id) => {
+        const row = await db<PriceRow>('product_unit_prices').where({ id, product_id: productId }).first();
+        return row ? toPrice(row) : undefined;
+      },
+      of: async (productId) =>
+        (await db<PriceRow>('product_unit_prices').where({ product_id: productId })).map(toPrice),
+      // A price set aside after a failed announcement is tried again an hour later, after the others.
+      due: async (now, limit) => {
+        const retryBefore = new Date(now.getTime() - 60 * 60 * 1000);
+        const rows: Array<{ id: string }> = await db('product_unit_prices')
+          .whereNull('announced_at')
+          .where('effective_from', '<=', now)
+          .where((w) => w.whereNull('announcement_failed_at').orWhere('announcement_failed_at', '<', retryBefore))
+          .orderBy([{ column: 'effective_from' }, { column: 'id' }])
+          .limit(limit)
+          .select('id');
+        return rows.map((r) => r.id);
+      },
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import type { Knex } from 'knex';
+import type { Product, ProductSnapshot } from '../../domain/product';
+import type { ProductUnitLevel } from '../../domain/unit-level';
+import type { ProductRepository, UnitLevelRepository } from '../../application/ports';
+import { decided } from './constraint-failures';
+
+/** Postgres returns bigint as text; values stay within what the domain allows, so Number() is exact. */
+type Bigint = string;
+
+export interface ProductRow {
+  id: string;
+  sku: string;
+  barcode: string | null;
+  name: string;
+  description: string | null;
+  category_id: string;
+  base_unit_id: string;
+  low_stock_threshold: Bigint;
+  active: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface UnitLevelRow {
+  id: string;
+  product_id: string;
+  unit_id: string;
+  factor: Bigint;
+  is_base: boolean;
+  created_at: Date;
+}
+
+export const toProduct = (r: ProductRow): Product => ({
+  id: r.id,
+  sku: r.sku,
+  barcode: r.barcode,
+  name: r.name,
+  description: r.description,
+  categoryId: r.category_id,
+  baseUnitId: r.base_unit_id,
+  lowStockThreshold: Number(r.low_stock_threshold),
+  active: r.active,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+const fromProduct = (p: Product) => ({
+  id: p.id,
+  sku: p.sku,
+  barcode: p.barcode,
+  name: p.name,
+  description: p.description,
+  category_id: p.categoryId,
+  base_unit_id: p.baseUnitId,
+  low_stock_threshold: p.lowStockThreshold,
+  active: p.active,
+  created_at: p.createdAt,
+  updated_at: p.updatedAt,
+});
+
+export const toLevel = (r: UnitLevelRow): ProductUnitLevel => ({
+  id: r.id,
+  productId: r.product_id,
+  unitId: r.unit_id,
+  factor: Number(r.factor),
+  isBase: r.is_base,
+  createdAt: r.created_at,
+});
+const fromLevel = (l: ProductUnitLevel) => ({
+  id: l.id,
+  product_id: l.productId,
+  unit_id: l.unitId,
+  factor: l.factor,
+  is_base: l.isBase,
+  created_at: l.createdAt,
+});
+
+interface SnapshotRow extends ProductRow {
+  category_name: string | null;
+  base_unit_name: string | null;
+}
+
+export function productRepository(trx: Knex.Transaction): ProductRepository {
+  return {
+    get: async (id) => {
+      const row = await trx<ProductRow>('products').where({ id }).first();
+      return row ? toProduct(row) : undefined;
+    },
+    insert: async (product) => void (await decided(trx('products').insert(fromProduct(product)))),
+    update: async (product) =>
+      void (await decided(trx('products').where({ id: product.id }).update(fromProduct(product)))),
+    delete: async (id) => void (await decided(trx('products').where({ id }).delete())),
+    snapshot: async (id): Promise<ProductSnapshot | undefined> => {
+      const row: SnapshotRow | undefined = await trx('products as p')
+        .leftJoin('categories as c', 'c.id', 'p.category_id')
+        .leftJoin('units as u', 'u.id', 'p.base_unit_id')
+        .where('p.id', id)
+        .first('p.*', 'c.name as category_name', 'u.name as base_unit_name');
+      if (!row) return undefined;
+      const levels: Array<UnitLevelRow & { unit_name: string }> = await trx('product_unit_levels as l')
+        .join('units as u', 'u.id', 'l.unit_id')
+        .where('l.product_id', id)
+        .orderBy([{ column: 'l.factor' }, { column: 'l.id' }])
+        .select('l.*', 'u.name as unit_name');
+      return {
+        product: toProduct(row),
+        categoryName: row.category_name,
+        baseUnitName: row.base_unit_name ?? '',
+        unitLevels: levels.map((l) => ({
+          id: l.id,
+          unitId: l.unit_id,
+          unitName: l.unit_name,
+          factor: Number(l.factor),
+        })),
+      };
+    },
+  };
+}
+
+export function unitLevelRepository(trx: Knex.Transaction): UnitLevelRepository {
+  return {
+    get: async (id) => {
+      const row = await trx<UnitLevelRow>('product_unit_levels').where({ id }).first();
+      return row ? toLevel(row) : undefined;
+    },
+    insert: async (level) => void (await decided(trx('product_unit_levels').insert(fromLevel(level)))),
+    update: async (level) =>
+      void (await decided(trx('product_unit_levels').where({ id: level.id }).update(fromLevel(level)))),
+    delete: async (id) => void (await decided(trx('product_unit_levels').where({ id }).delete())),
+    findMany: async (ids) => {
+      const wanted = [...new Set(ids)];
+      const rows: UnitLevelRow[] = wanted.length ? await trx('product_unit_levels').whereIn('id', wanted) : [];
+      return new Map(rows.map((r) => [r.id, toLevel(r)]));
+    },
+  };
+}
