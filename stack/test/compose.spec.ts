@@ -55,6 +55,13 @@ describe('docker-compose.yml', () => {
     });
   }
 
+  test("accounts believes X-Forwarded-For from the web proxy's fixed address only", () => {
+    const webAddress = (compose.services.web as { networks?: { default?: { ipv4_address?: string } } }).networks?.default
+      ?.ipv4_address;
+    expect(webAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(compose.services.accounts?.environment?.TULITY_TRUSTED_PROXIES).toBe(webAddress);
+  });
+
   test('Kafka is a single KRaft node whose internal topics fit on it', () => {
     const env = compose.services.kafka?.environment ?? {};
     expect(String(compose.services.kafka?.image)).toMatch(/^apache\/kafka:4\./);

@@ -187,6 +187,14 @@ describe('http app factory', () => {
     expect(await response.json()).toEqual({ text });
   });
 
+  test('a lone UTF-16 surrogate in a body string is a 400, so nothing is stored other than what was sent', async () => {
+    // JSON may escape a lone surrogate; Postgres would store U+FFFD in its place.
+    const lone = await expectProblem(await post('/api/v1/widgets', '{"name":"bo\\ud83dlt","size":1}'), 400, 'REQUEST.INVALID');
+    expect(lone.errors).toEqual([{ field: 'name', message: 'Contains a lone UTF-16 surrogate: not valid Unicode text.' }]);
+    const pair = await post('/api/v1/notes', JSON.stringify({ text: 'a \ud83d\ude00 smile' }));
+    expect(pair.status).toBe(201);
+  });
+
   test('a control character in a query value or name is a 400 naming the parameter', async () => {
     const value = await expectProblem(await fetch(`${base}/api/v1/widgets?q=bolt%00`), 400, 'REQUEST.INVALID');
     expect(value.errors).toEqual([{ field: 'q', message: 'Contains the control character U+0000.' }]);

@@ -30,7 +30,8 @@ const maxInputDepth = 32;
 const controlCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
 
 /**
- * Checks input before any schema sees it, the same for every service: no control characters in
+ * Checks input before any schema sees it, the same for every service: no control characters and
+ * no lone UTF-16 surrogates (Postgres would store U+FFFD while the answer echoed what was sent) in
  * any string or key, and no nesting deeper than `maxInputDepth`. A 400 names the first field at fault.
  * Iterative, so a body nested thousands deep is refused rather than overflowing the stack.
  */
@@ -39,8 +40,7 @@ export function assertCleanInput(input: unknown, where: 'body' | 'query'): void 
   for (let next = pending.pop(); next; next = pending.pop()) {
     const { value, path } = next;
     if (typeof value === 'string') {
-      const found = controlCharacter.exec(value);
-      if (found) throw controlCharacterProblem(where, path, found[0]);
+      checkText(value, where, path);
       continue;
     }
     if (typeof value !== 'object' || value === null) continue;
@@ -50,10 +50,19 @@ export function assertCleanInput(input: unknown, where: 'body' | 'query'): void 
       ]);
     }
     for (const [key, child] of Object.entries(value)) {
-      const found = controlCharacter.exec(key);
-      if (found) throw controlCharacterProblem(where, [...path, key], found[0]);
+      checkText(key, where, [...path, key]);
       pending.push({ value: child, path: [...path, key] });
     }
+  }
+}
+
+function checkText(text: string, where: string, path: string[]) {
+  const found = controlCharacter.exec(text);
+  if (found) throw controlCharacterProblem(where, path, found[0]);
+  if (!text.isWellFormed()) {
+    throw badRequest('REQUEST.INVALID', `The request ${where} is invalid.`, [
+      { field: field(path).toWellFormed(), message: 'Contains a lone UTF-16 surrogate: not valid Unicode text.' },
+    ]);
   }
 }
 

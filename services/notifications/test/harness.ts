@@ -215,4 +215,18 @@ export async function ticket(harness: Harness, user: TestUser): Promise<string> 
   return answer.body.ticket;
 }
 
+/**
+ * Asks for a stream and answers its status and, for a refusal, the problem's code; a stream that
+ * opens is closed at once, so a wrongly opened one fails the test instead of hanging it.
+ */
+export async function streamAnswer(url: string, headers: Record<string, string> = {}): Promise<{ status: number; code?: string }> {
+  const controller = new AbortController();
+  const response = await fetch(url, { headers, signal: controller.signal });
+  if (response.status === 200) {
+    controller.abort();
+    return { status: 200 };
+  }
+  return { status: response.status, code: ((await response.json()) as { code: string }).code };
+}
+
 export const streamUrl = (harness: Harness, t: string) => `${harness.http.url}/api/v1/notifications/stream?ticket=${t}`;

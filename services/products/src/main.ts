@@ -24,6 +24,7 @@ import { addUnitLevel, deleteUnitLevel, updateUnitLevel } from './application/ma
 import { createUnit, deleteUnit, updateUnit } from './application/manage-units';
 import type { ProductsDeps } from './application/ports';
 import { receivePurchase } from './application/receive-purchase';
+import { returnSale } from './application/return-sale';
 import { confirmReservation, releaseReservation } from './application/release-reservation';
 import { reserveStock } from './application/reserve-stock';
 import {
@@ -95,6 +96,7 @@ export function buildUseCases(deps: ProductsDeps) {
     confirmReservation: confirmReservation(deps),
     releaseReservation: releaseReservation(deps),
     receivePurchase: receivePurchase(deps),
+    returnSale: returnSale(deps),
   };
 }
 

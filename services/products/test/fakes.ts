@@ -6,7 +6,7 @@ import type { ProductCategory, ProductUnit } from '../src/domain/catalogue';
 import type { ProductsEvent } from '../src/domain/events';
 import { failures } from '../src/domain/failures';
 import type { Product } from '../src/domain/product';
-import type { StockMovement, StockReservation } from '../src/domain/stock';
+import type { SaleReturn, StockMovement, StockReservation } from '../src/domain/stock';
 import type { ProductUnitLevel } from '../src/domain/unit-level';
 import { currentPrices, isEffective, type ProductUnitPrice } from '../src/domain/unit-price';
 import type { ProductsDeps, Reads, Repository, Tx, UnitOfWork } from '../src/application/ports';
@@ -24,6 +24,7 @@ interface State {
   movements: StockMovement[];
   reservations: Map<string, StockReservation>;
   purchases: Set<string>;
+  returns: Map<string, SaleReturn>;
   events: Array<{ event: ProductsEvent; correlationId: string }>;
 }
 
@@ -39,6 +40,7 @@ const emptyState = (): State => ({
   movements: [],
   reservations: new Map(),
   purchases: new Set(),
+  returns: new Map(),
   events: [],
 });
 
@@ -196,6 +198,14 @@ export class InMemoryUnitOfWork implements UnitOfWork {
         claim: async (purchaseId) => {
           if (s().purchases.has(purchaseId)) return false;
           s().purchases.add(purchaseId);
+          return true;
+        },
+      },
+      returns: {
+        of: async (saleId) => [...s().returns.values()].filter((r) => r.saleId === saleId),
+        record: async (saleReturn) => {
+          if (s().returns.has(saleReturn.returnId)) return false;
+          s().returns.set(saleReturn.returnId, saleReturn);
           return true;
         },
       },

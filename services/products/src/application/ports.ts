@@ -3,7 +3,9 @@ import type { ListQuery, Page } from '@tulity/adapters/core/page';
 import type { ProductCategory, ProductUnit } from '../domain/catalogue';
 import type { ProductsEvent } from '../domain/events';
 import type { Product, ProductSnapshot } from '../domain/product';
-import type { MovementReason, MovementResult, StockLevel, StockMovement, StockReservation } from '../domain/stock';
+import type {
+  MovementReason, MovementResult, SaleReturn, StockLevel, StockMovement, StockReservation,
+} from '../domain/stock';
 import type { ProductUnitLevel } from '../domain/unit-level';
 import type { ProductUnitPrice } from '../domain/unit-price';
 
@@ -63,6 +65,13 @@ export interface PurchaseReceipts {
   claim(purchaseId: string, at: Date): Promise<boolean>;
 }
 
+export interface SaleReturns {
+  /** Every return of the sale recorded so far. */
+  of(saleId: string): Promise<SaleReturn[]>;
+  /** Records the return with its lines; false when its id is already recorded. */
+  record(saleReturn: SaleReturn, at: Date): Promise<boolean>;
+}
+
 export interface EventRecorder {
   /** Writes the events to the outbox in the current transaction. */
   record(events: ProductsEvent[]): Promise<void>;
@@ -78,6 +87,7 @@ export interface Tx {
   stock: StockRepository;
   reservations: ReservationRepository;
   purchases: PurchaseReceipts;
+  returns: SaleReturns;
   events: EventRecorder;
 }
 
@@ -90,6 +100,7 @@ export const movementReasons = [
   'purchase',
   'sale_reservation',
   'reservation_release',
+  'sale_return',
   'manual_adjustment',
 ] as const satisfies readonly MovementReason[];
 

@@ -38,6 +38,10 @@ export function releaseReservation(deps: Pick<ProductsDeps, 'uow' | 'clock'>) {
       const supply = new Map<string, number>();
       for (const line of reservation.lines)
         supply.set(line.productId, (supply.get(line.productId) ?? 0) + line.baseQuantity);
+      // What came back through returns of the sale is in stock already.
+      for (const line of (await tx.returns.of(saleId)).flatMap((r) => r.lines))
+        supply.set(line.productId, (supply.get(line.productId) ?? 0) - line.baseQuantity);
+      for (const [productId, quantity] of supply) if (quantity <= 0) supply.delete(productId);
       const stock = await tx.stock.lock([...supply.keys()]);
       for (const [productId, quantity] of supply) {
         const level = stock.get(productId);

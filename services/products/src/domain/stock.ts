@@ -3,7 +3,8 @@ import { isWhole, largestWhole } from './quantity';
 import { toBaseQuantity, type ProductUnitLevel } from './unit-level';
 
 /** Why stock changed. Every change is a movement, so stock always equals the sum of its movements. */
-export type MovementReason = 'purchase' | 'sale_reservation' | 'reservation_release' | 'manual_adjustment';
+export type MovementReason =
+  'purchase' | 'sale_reservation' | 'reservation_release' | 'sale_return' | 'manual_adjustment';
 
 /** A product's stock as read under its row lock. */
 export interface StockLevel {
@@ -146,4 +147,56 @@ export interface StockReservation {
   lines: ReservedLine[];
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** What products remembers of one return of a sale, so it is applied once and never exceeds the sale. */
+export interface SaleReturn {
+  returnId: string;
+  saleId: string;
+  lines: ReservedLine[];
+}
+
+type ReturnPlan =
+  | { kind: 'return'; lines: ReservedLine[]; supply: Map<string, number> }
+  /** The line names no product and unit level the sale took, or a quantity that cannot be counted. */
+  | { kind: 'not-in-sale'; productId: string; unitLevelId: string }
+  /** With earlier returns, more of the line would come back than the sale took. */
+  | { kind: 'more-than-sold'; productId: string; unitLevelId: string }
+  | { kind: 'no-lines' };
+
+/**
+ * Converts a return's lines to base units with the factor the sale was reserved at (its
+ * reservation lines' base over their quantity), so stock gets back exactly what it gave, and
+ * refuses a line that the sale did not take or that, with earlier returns, exceeds what it took.
+ */
+export function planReturn(
+  reserved: readonly ReservedLine[],
+  earlier: readonly ReservedLine[],
+  lines: readonly RequestedLine[],
+): ReturnPlan {
+  const key = (line: { productId: string; unitLevelId: string }) => `${line.productId} ${line.unitLevelId}`;
+  const tally = (into: Map<string, { quantity: number; base: number }>, line: ReservedLine) => {
+    const sum = into.get(key(line)) ?? { quantity: 0, base: 0 };
+    into.set(key(line), { quantity: sum.quantity + line.quantity, base: sum.base + line.baseQuantity });
+  };
+  const sold = new Map<string, { quantity: number; base: number }>();
+  const back = new Map<string, { quantity: number; base: number }>();
+  for (const line of reserved) tally(sold, line);
+  for (const line of earlier) tally(back, line);
+  const refuse = (kind: 'not-in-sale' | 'more-than-sold', line: RequestedLine) =>
+    ({ kind, productId: line.productId, unitLevelId: line.unitLevelId }) as const;
+  const planned: ReservedLine[] = [];
+  const supply = new Map<string, number>();
+  for (const line of lines) {
+    const taken = sold.get(key(line));
+    const baseQuantity = taken && toBaseQuantity(line.quantity, taken.base / taken.quantity);
+    if (!taken || baseQuantity === undefined) return refuse('not-in-sale', line);
+    const returned = { productId: line.productId, unitLevelId: line.unitLevelId, quantity: line.quantity, baseQuantity };
+    tally(back, returned);
+    if (back.get(key(line))!.quantity > taken.quantity) return refuse('more-than-sold', line);
+    planned.push(returned);
+    supply.set(line.productId, (supply.get(line.productId) ?? 0) + baseQuantity);
+  }
+  if (planned.length === 0) return { kind: 'no-lines' };
+  return { kind: 'return', lines: planned, supply };
 }

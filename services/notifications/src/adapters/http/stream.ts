@@ -91,7 +91,7 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
   return {
     open(ticket, from) {
       const mine = byUser.get(ticket.userId) ?? new Set<OpenStream>();
-      if (mine.size >= options.maxPerUser * 100) throw failures.tooManyStreams(options.maxPerUser);
+      if (mine.size >= options.maxPerUser) throw failures.tooManyStreams(options.maxPerUser);
       const out = new PassThrough();
       const stream: OpenStream = { ticket, out, sent: from, pumping: false, again: false };
       mine.add(stream);

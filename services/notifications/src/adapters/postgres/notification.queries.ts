@@ -16,7 +16,7 @@ export class NotificationQueriesPg implements NotificationReads {
     if (query.kind) rows.where({ kind: query.kind });
     if (query.q) rows.where((text) => text.whereILike('title', containing(query.q!)).orWhereILike('text', containing(query.q!)));
     const [page, unread] = await Promise.all([
-      // Ties (one event, one time) fall back to the sequence, newest first like the list itself.
+      // Ties (one event, one time) are broken by the sequence, so pages never overlap.
       paged(rows, query, { createdAt: 'created_at' }, toNotification, 'seq'),
       this.db('notifications').where({ recipient_id: recipientId }).whereNull('read_at').count({ n: '*' }).first(),
     ]);

@@ -14,6 +14,7 @@ export const consumedTypes = {
   saleConfirmed: 'tulity.transactions.SaleConfirmed',
   saleRejected: 'tulity.transactions.SaleRejected',
   saleCancelled: 'tulity.transactions.SaleCancelled',
+  saleReturned: 'tulity.transactions.SaleReturned',
   purchaseRecorded: 'tulity.transactions.PurchaseRecorded',
 } as const satisfies Record<string, EventType>;
 
@@ -22,12 +23,16 @@ export const consumerCatalogue = (): Record<string, EventDefinition> => readerCa
 
 type SaleRequested = ReaderPayload<'tulity.transactions.SaleRequested', 'products'>;
 type PurchaseRecorded = ReaderPayload<'tulity.transactions.PurchaseRecorded', 'products'>;
+type SaleReturned = ReaderPayload<'tulity.transactions.SaleReturned', 'products'>;
 type SaleEvent = { aggregateId: string; correlationId: string };
 
 // Products issues its ids as UUIDs: a line naming anything else is malformed, never a lookup.
 const lineIds = z.array(z.object({ productId: z.uuid(), unitLevelId: z.uuid() }));
 
-function requestedLines(event: string, lines: SaleRequested['lines'] | PurchaseRecorded['lines']) {
+function requestedLines(
+  event: string,
+  lines: SaleRequested['lines'] | PurchaseRecorded['lines'] | SaleReturned['lines'],
+) {
   const checked = lineIds.safeParse(lines);
   if (!checked.success)
     throw new PermanentEventError(`${event}: a line names a product or unit level that is not an id products issued`);
@@ -80,6 +85,22 @@ export function eventHandlers(within: (trx: Knex.Transaction) => UseCases): Reco
             `purchase ${payload.aggregateId}: product ${outcome.productId} has no unit level ${outcome.unitLevelId}, or the quantity cannot be counted`,
           );
         }
+      }),
+    // The quantity in the sold unit level is what counts: products converts it with the factor
+    // the sale was reserved at, not with the base quantity transactions computed.
+    [consumedTypes.saleReturned]: ({ payload }: { payload: SaleReturned }, trx) =>
+      permanentOnFailure(async () => {
+        // The return id becomes a primary key: only an id transactions issued is stored.
+        if (!z.uuid().safeParse(payload.returnId).success)
+          throw new PermanentEventError(`sale ${payload.aggregateId}: a return id that is not an id transactions issued`);
+        const outcome = await within(trx).returnSale({
+          correlationId: payload.correlationId,
+          saleId: payload.aggregateId,
+          returnId: payload.returnId,
+          lines: requestedLines(`return ${payload.returnId}`, payload.lines),
+        });
+        if (outcome.kind === 'unusable')
+          throw new PermanentEventError(`return ${payload.returnId} of sale ${payload.aggregateId}: ${outcome.reason}`);
       }),
   };
 }

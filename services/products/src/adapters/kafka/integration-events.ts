@@ -20,6 +20,8 @@ const movementReasons: Record<MovementReason, string> = {
   purchase: 'purchase',
   sale_reservation: 'reservation',
   reservation_release: 'release',
+  // StockChanged.reason is an open string ("e.g. …"), so a new reason needs no new contract version.
+  sale_return: 'return',
   manual_adjustment: 'adjustment',
 };
 

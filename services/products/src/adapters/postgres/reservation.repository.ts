@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import type { StockReservation } from '../../domain/stock';
-import type { ReservationRepository } from '../../application/ports';
+import type { SaleReturn, StockReservation } from '../../domain/stock';
+import type { ReservationRepository, SaleReturns } from '../../application/ports';
 import { openReservationsOf } from './stock.repository';
 
 interface ReservationRow {
@@ -67,5 +67,56 @@ export function reservationRepository(trx: Knex.Transaction): ReservationReposit
       await trx('stock_reservations').where({ sale_id: saleId }).update({ status, updated_at: at });
     },
     hasOpenLines: async (productId) => (await openReservationsOf(trx, productId).first('l.sale_id')) !== undefined,
+  };
+}
+
+interface SaleReturnLineRow {
+  return_id: string;
+  product_id: string;
+  unit_level_id: string;
+  quantity: string;
+  base_quantity: string;
+}
+
+export function saleReturns(trx: Knex.Transaction): SaleReturns {
+  return {
+    of: async (saleId) => {
+      const rows: SaleReturnLineRow[] = await trx('sale_return_lines as l')
+        .join('sale_returns as r', 'r.return_id', 'l.return_id')
+        .where('r.sale_id', saleId)
+        .orderBy(['l.return_id', 'l.line_no'])
+        .select('l.return_id', 'l.product_id', 'l.unit_level_id', 'l.quantity', 'l.base_quantity');
+      const byId = new Map<string, SaleReturn>();
+      for (const row of rows) {
+        const found = byId.get(row.return_id) ?? { returnId: row.return_id, saleId, lines: [] };
+        found.lines.push({
+          productId: row.product_id,
+          unitLevelId: row.unit_level_id,
+          quantity: Number(row.quantity),
+          baseQuantity: Number(row.base_quantity),
+        });
+        byId.set(row.return_id, found);
+      }
+      return [...byId.values()];
+    },
+    record: async (r, at) => {
+      const inserted = await trx('sale_returns')
+        .insert({ return_id: r.returnId, sale_id: r.saleId, returned_at: at })
+        .onConflict('return_id')
+        .ignore()
+        .returning('return_id');
+      if (inserted.length === 0) return false;
+      await trx('sale_return_lines').insert(
+        r.lines.map((line, index) => ({
+          return_id: r.returnId,
+          line_no: index + 1,
+          product_id: line.productId,
+          unit_level_id: line.unitLevelId,
+          quantity: line.quantity,
+          base_quantity: line.baseQuantity,
+        })),
+      );
+      return true;
+    },
   };
 }

@@ -6,7 +6,7 @@ import { catalogueQueries } from './catalogue.queries';
 import { categoryRepository, unitRepository } from './catalogue.repository';
 import { priceRepository } from './price.repository';
 import { productRepository, unitLevelRepository } from './product.repository';
-import { reservationRepository } from './reservation.repository';
+import { reservationRepository, saleReturns } from './reservation.repository';
 import { purchaseReceipts, stockRepository } from './stock.repository';
 import { stockQueries } from './stock.queries';
 
@@ -29,6 +29,7 @@ export function createUnitOfWork(db: Knex, outbox: Outbox): ProductsUnitOfWork {
     stock: stockRepository(trx),
     reservations: reservationRepository(trx),
     purchases: purchaseReceipts(trx),
+    returns: saleReturns(trx),
     events: {
       record: (events) =>
         outbox.write(
