@@ -15,6 +15,7 @@ import { createDecoder } from './consumer/decode';
 import type { EventHandler, IncomingEvent } from './consumer/event';
 import { inbox } from './consumer/inbox';
 import { lagRefresher } from './consumer/lag';
+import { restartOnCrash } from './consumer/restart';
 import { oneByOne } from './consumer/retry';
 
 export { PermanentEventError, type EventHandler, type IncomingEvent } from './consumer/event';
@@ -41,6 +42,9 @@ export interface ConsumerOptions {
   partitionsConsumedConcurrently?: number;
   /** How long the broker waits for a silent member before giving its partitions to another. */
   sessionTimeoutMs?: number;
+  /** First and longest pause before restarting a consumer that crashed after it started. */
+  restartMinMs?: number;
+  restartMaxMs?: number;
   /** How often the lag gauge is refreshed from the broker. */
   lagIntervalMs?: number;
   /** For tests and benchmarks: runs after an event's transaction committed and before its offset is committed. */
@@ -60,7 +64,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   const {
     groupId, db, kafka, catalogue, handlers, fromBeginning = false, maxAttempts = 20,
     retryMinMs = 200, retryMaxMs = 10_000, lagIntervalMs = 5000, sessionTimeoutMs = 30_000,
-    maxRun = 100, partitionsConsumedConcurrently = 3,
+    maxRun = 100, partitionsConsumedConcurrently = 3, restartMinMs = 1000, restartMaxMs = 30_000,
   } = options;
   const logger = options.logger.child({ component: 'consumer', groupId });
   const metrics = eventMetrics(options.metrics.registry);
@@ -92,12 +96,14 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   const joined = new Promise<void>((resolve) => {
     const off = consumer.on(consumer.events.GROUP_JOIN, () => { off(); resolve(); });
   });
-  await consumer.run({
+  const runConfig = {
     autoCommit: false,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently,
     eachBatch: batchWorker({ consumer, applyRun, handleOne, isStopping }),
-  });
+  };
+  const restarts = restartOnCrash({ consumer, runConfig, groupId, metrics, logger, isStopping, restartMinMs, restartMaxMs });
+  await consumer.run(runConfig);
   const refreshLag = lagRefresher(admin, groupId, topics, metrics, logger);
   const lagTimer = setInterval(() => void refreshLag(), lagIntervalMs);
   lagTimer.unref();
@@ -110,6 +116,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
       stopping = true;
       pause.wake();
       clearInterval(lagTimer);
+      await restarts.stop();
       await consumer.disconnect();
       await Promise.all([producer.disconnect(), admin.disconnect()]);
     },

@@ -14,6 +14,7 @@ export interface EventMetrics {
   consumerDuplicates: Counter<'group' | 'type'>;
   consumerFailures: Counter<'group' | 'type'>;
   consumerDeadLettered: Counter<'group' | 'topic' | 'reason'>;
+  consumerRestarts: Counter<'group'>;
   endToEnd: Histogram<'group' | 'type'>;
   consumerLag: Gauge<'group' | 'topic' | 'partition'>;
 }
@@ -51,6 +52,7 @@ export function eventMetrics(registry: Registry): EventMetrics {
     consumerDuplicates: new Counter({ name: 'consumer_duplicates_total', help: 'Events skipped because the inbox already held their id.', labelNames: ['group', 'type'], registers }),
     consumerFailures: new Counter({ name: 'consumer_failures_total', help: 'Attempts to apply one event that failed and will be retried (a failed run of events is retried one by one, not counted here).', labelNames: ['group', 'type'], registers }),
     consumerDeadLettered: new Counter({ name: 'consumer_dead_lettered_total', help: 'Messages sent to the dead-letter topic, by reason.', labelNames: ['group', 'topic', 'reason'], registers }),
+    consumerRestarts: new Counter({ name: 'consumer_restarts_total', help: 'Times the consumer crashed after it had started and was restarted.', labelNames: ['group'], registers }),
     endToEnd: new Histogram({ name: 'event_end_to_end_seconds', help: 'From the event occurring to its effect being committed by a consumer.', labelNames: ['group', 'type'], buckets: latencyBuckets, registers }),
     consumerLag: new Gauge({ name: 'consumer_lag', help: 'End offset minus committed offset.', labelNames: ['group', 'topic', 'partition'], registers }),
   };

@@ -7,7 +7,7 @@ import { createMetrics } from '../metrics';
 import { startRelay } from '../events/relay';
 import { startConsumer } from '../events/consumer';
 import type { EventCatalogue } from '../events/catalogue';
-import { recordEffect } from './events';
+import { counterTotal, recordEffect } from './events';
 
 export interface ProcessConfig {
   role: 'relay' | 'consumer';
@@ -53,5 +53,11 @@ if (config.role === 'relay') {
     afterApply: () => maybeDie(1),
   });
   send({ state: 'ready' });
-  process.on('SIGTERM', async () => { await consumer.stop(); await db.destroy(); process.exit(0); });
+  // Reports the first restart after a crash, as counted by consumer_restarts_total.
+  const watch = setInterval(async () => {
+    if ((await counterTotal(metrics.registry, 'consumer_restarts_total')) === 0) return;
+    clearInterval(watch);
+    send({ state: 'restarted' });
+  }, 100);
+  process.on('SIGTERM', async () => { clearInterval(watch); await consumer.stop(); await db.destroy(); process.exit(0); });
 }
