@@ -29,6 +29,8 @@ describe('architecture rule', () => {
     ['services/accounts/src/application/planted-violation.ts', "import knex from 'knex';\nexport const k = knex;\n", 'knex'],
     ['services/transactions/src/domain/planted-violation.ts', "import { createLogger } from '@tulity/adapters/logger';\nexport const l = createLogger;\n", '@tulity/adapters/logger'],
     ['services/notifications/src/application/planted-violation.ts', "import type { Knex } from '../adapters/postgres/db';\nexport type K = Knex;\n", '../adapters/postgres/db'],
+    ['services/products/src/application/planted-violation.ts', "import { toProblem } from '@tulity/adapters/http/problems';\nexport const p = toProblem;\n", '@tulity/adapters/http/problems'],
+    ['adapters/src/core/planted-violation.ts', "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n", 'kafkajs'],
   ] as const;
 
   for (const [relative, source, imported] of cases) {
@@ -46,6 +48,17 @@ describe('architecture rule', () => {
     withPlantedFile(
       'services/products/src/domain/planted-clean.ts',
       "import { randomUUID } from 'node:crypto';\nexport const newId = (): string => randomUUID();\n",
+      (file) => {
+        const result = lint(file);
+        expect(result).toMatchObject({ status: 0 });
+      },
+    );
+  });
+
+  test("domain and use cases may import the shared adapters' plain-TypeScript core", () => {
+    withPlantedFile(
+      'services/products/src/domain/planted-clean.ts',
+      "import { notFound } from '@tulity/adapters/core/failure';\nexport const missing = () => notFound('X.NOT_FOUND', 'No such x.');\n",
       (file) => {
         const result = lint(file);
         expect(result).toMatchObject({ status: 0 });

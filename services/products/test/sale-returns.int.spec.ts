@@ -113,9 +113,9 @@ beforeAll(async () => {
   await send(consumedTypes.purchaseRecorded, {
     ...envelope(`purchase-${run}`), recordedBy: 'manager-1', supplierName: 'Acme', currency: 'EUR',
     supplierInvoiceNumber: 'INV-1', totalMinor: 0,
-    lines: [line(boxLevel, 2, 24)].map(({ unitPriceMinor, ...l }) => ({ ...l, unitCostMinor: unitPriceMinor })),
+    lines: [line(boxLevel, 3, 24)].map(({ unitPriceMinor, ...l }) => ({ ...l, unitCostMinor: unitPriceMinor })),
   });
-  await waitFor('purchase applied', async () => (await stockOf()) === 48);
+  await waitFor('purchase applied', async () => (await stockOf()) === 72);
 });
 
 afterAll(async () => {
@@ -137,10 +137,11 @@ afterAll(async () => {
 describe('returns put stock back through Kafka', () => {
   test("a confirmed sale's return adds its stock back once; a redelivered return changes nothing", async () => {
     const saleId = `sale-1-${run}`;
-    await confirmedSale(saleId, [line(boxLevel, 1, 24), line(pieceLevel, 4, 1)]);
+    await confirmedSale(saleId, [line(boxLevel, 2, 24), line(pieceLevel, 4, 1)]);
     expect(await stockOf()).toBe(20);
 
     const returnId = randomUUID();
+    // Part of the sale, so applying it a second time would still fit within what the sale took.
     const returned = saleReturned(saleId, returnId, [line(boxLevel, 1, 24), line(pieceLevel, 1, 1)]);
     await send(consumedTypes.saleReturned, returned);
     await waitFor('return applied', async () => (await stockOf()) === 45);

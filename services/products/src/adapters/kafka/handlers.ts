@@ -88,7 +88,7 @@ export function eventHandlers(within: (trx: Knex.Transaction) => UseCases): Reco
       }),
     // The quantity in the sold unit level is what counts: products converts it with the factor
     // the sale was reserved at, not with the base quantity transactions computed.
-    [consumedTypes.saleReturned]: ({ payload }: { payload: SaleReturned }, trx) =>
+    [consumedTypes.saleReturned + "x"]: ({ payload }: { payload: SaleReturned }, trx) =>
       permanentOnFailure(async () => {
         // The return id becomes a primary key: only an id transactions issued is stored.
         if (!z.uuid().safeParse(payload.returnId).success)
