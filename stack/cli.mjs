@@ -487,7 +487,8 @@ function adminPassword() {
   do password = randomBytes(12).toString('base64url');
   while (password.toLowerCase().includes('admin'));
   fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
-  say(`first admin created: user "admin", password "${password}" (kept in ${relative(file)})`);
+  // accounts makes this the admin's password only if it has no admin yet (a fresh database).
+  say(`first admin: user "admin", password "${password}" (kept in ${relative(file)}; used when accounts has no admin yet)`);
   return password;
 }
 

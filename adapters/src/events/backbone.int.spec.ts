@@ -376,6 +376,35 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
     }
   });
 
+  test('an event whose data the database refuses (a data exception) is dead-lettered at once, not retried', async () => {
+    const s = await scenario('data-exception');
+    const groupId = unique('g-data');
+    const metrics = createMetrics(groupId);
+    const consumer = await startConsumer({
+      ...consumerOptions(s.catalogue, groupId, metrics),
+      maxAttempts: 20,
+      handlers: {
+        [s.definition.type]: async (event, trx) => {
+          // As a handler looking up an id another service sent that is no uuid ("sale-0").
+          if (event.payload.seq === 1) await trx.raw('select ?::uuid', [`sale-${event.payload.seq}`]);
+          await recordEffect(groupId, event, trx);
+        },
+      },
+    });
+    const relay = startRelay(relayOptions(unique('svc'), s.catalogue));
+    try {
+      const [, e2] = await s.commit([['bad-data', 1], ['bad-data', 2]]);
+      await waitFor('e2 applied', async () => (await s.effects(groupId)).some((row) => row.event_id === e2));
+      const [letter] = await readTopic(kafka, deadLetterTopic(s.topic), 1);
+      expect(letter!.message.headers?.['dlq-reason']?.toString()).toBe('rejected');
+      expect(await counter(metrics, 'consumer_failures_total')).toBe(0);
+      expect((await s.effects(groupId)).map((row) => row.event_id)).toEqual([e2]);
+    } finally {
+      await relay.stop();
+      await consumer.stop();
+    }
+  });
+
   test('a poison message goes to the DLQ with its reason while the messages after it are applied; replay applies it after the fix', async () => {
     const s = await scenario('poison');
     const groupId = unique('g-poison');

@@ -3,6 +3,12 @@ import { INBOX_TABLE } from '../tables';
 import { DeadLetter } from './dead-letter';
 import { PermanentEventError, type EventHandler, type IncomingEvent } from './event';
 
+/**
+ * Postgres's class 22 (data exception: text that is no uuid, a number out of range, …) is about
+ * the event's content, so retrying cannot help; it must not hold the partition for every retry.
+ */
+const isDataException = (error: unknown) => /^22[0-9A-Z]{3}$/.test(String((error as { code?: unknown }).code ?? ''));
+
 /** Applies events in the caller's transaction; per event, whether it was applied (false: a duplicate). */
 export type ApplyInTransaction = (trx: Knex.Transaction, events: IncomingEvent[]) => Promise<boolean[]>;
 
@@ -29,6 +35,7 @@ export function inbox(groupId: string, handlers: Record<string, EventHandler>): 
           await (handlers[event.type]!)(event, trx);
         } catch (error) {
           if (error instanceof PermanentEventError) throw new DeadLetter('rejected', error.message);
+          if (isDataException(error)) throw new DeadLetter('rejected', `the database refuses its data: ${(error as Error).message}`);
           throw error;
         }
       }
