@@ -13,7 +13,7 @@ export async function createBackboneTables(knex: Knex): Promise<void> {
 }
 
 /** The outbox: one row per event, written in the aggregate's transaction, published by the relay. */
-export async function createOutboxTable(knex: Knex): Promise<void> {
+async function createOutboxTable(knex: Knex): Promise<void> {
   await knex.schema.createTable(OUTBOX_TABLE, (table) => {
     // The relay reads in id order: bigserial gives the order rows were written in.
     table.bigIncrements('id').primary();

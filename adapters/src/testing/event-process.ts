@@ -18,6 +18,8 @@ export interface ProcessConfig {
   catalogue: EventCatalogue;
   /** SIGKILL itself after this many events were produced (relay) or applied (consumer), before they are marked / committed. */
   killAfter?: number;
+  /** Consumer: each applied event then takes this long before its offset is committed, so a test can freeze the process mid-batch. */
+  applyDelayMs?: number;
 }
 
 const config = JSON.parse(process.env.TULITY_TEST_PROCESS ?? '{}') as ProcessConfig;
@@ -50,7 +52,10 @@ if (config.role === 'relay') {
     groupId: config.name, db, kafka, registryUrl: config.registryUrl, catalogue: config.catalogue, logger, metrics,
     fromBeginning: true, retryMinMs: 50, retryMaxMs: 500, sessionTimeoutMs: 6000,
     handlers: Object.fromEntries(Object.keys(config.catalogue).map((type) => [type, (event, trx) => recordEffect(config.name, event, trx)])),
-    afterApply: () => maybeDie(1),
+    afterApply: async () => {
+      maybeDie(1);
+      if (config.applyDelayMs) await new Promise((resolve) => setTimeout(resolve, config.applyDelayMs));
+    },
   });
   send({ state: 'ready' });
   // Reports the first restart after a crash, as counted by consumer_restarts_total.

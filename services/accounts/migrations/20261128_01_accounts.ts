@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { createRevocationTable, dropRevocationTable } from '@tulity/adapters/auth/revocation';
-import { createInboxTable, createOutboxTable, dropBackboneTables } from '@tulity/adapters/events/tables';
+import { createBackboneTables, dropBackboneTables } from '@tulity/adapters/events/tables';
 
 // Constraint names are matched by the repositories to tell which unique field was taken.
 export async function up(knex: Knex): Promise<void> {
@@ -57,8 +57,7 @@ export async function up(knex: Knex): Promise<void> {
       window_started_at timestamptz not null
     );
   `);
-  await createOutboxTable(knex);
-  await createInboxTable(knex);
+  await createBackboneTables(knex);
   await createRevocationTable(knex);
 }
 

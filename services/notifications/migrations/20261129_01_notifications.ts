@@ -1,11 +1,10 @@
 import type { Knex } from 'knex';
 import { createRevocationTable, dropRevocationTable, revocationTable } from '@tulity/adapters/auth/revocation';
-import { createInboxTable, createOutboxTable, dropBackboneTables } from '@tulity/adapters/events/tables';
+import { createBackboneTables, dropBackboneTables } from '@tulity/adapters/events/tables';
 
 export async function up(knex: Knex): Promise<void> {
   // Notifications publishes nothing, but every service runs the relay role, which reads the outbox.
-  await createOutboxTable(knex);
-  await createInboxTable(knex);
+  await createBackboneTables(knex);
   await createRevocationTable(knex);
 
   // The read model of users, from accounts' events. `last_seq` numbers each user's notifications:

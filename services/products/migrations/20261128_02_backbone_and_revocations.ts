@@ -1,10 +1,9 @@
 import type { Knex } from 'knex';
-import { createInboxTable, createOutboxTable, dropBackboneTables } from '@tulity/adapters/events/tables';
+import { createBackboneTables, dropBackboneTables } from '@tulity/adapters/events/tables';
 import { createRevocationTable, dropRevocationTable } from '@tulity/adapters/auth/revocation';
 
 export async function up(knex: Knex): Promise<void> {
-  await createOutboxTable(knex);
-  await createInboxTable(knex);
+  await createBackboneTables(knex);
   await createRevocationTable(knex);
 }
 

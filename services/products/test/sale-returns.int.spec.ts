@@ -20,7 +20,15 @@ import { readTopic } from '@tulity/adapters/testing/topic-reader';
 import type { Producer } from 'kafkajs';
 import { consumedTypes, consumerCatalogue } from '../src/adapters/kafka/handlers';
 import { startConsumerRole } from '../src/main';
-import { brokers, buildCatalogue, emptyTables, productsDatabase, registryUrl, startProducts, type ProductsApi } from './harness';
+import {
+  brokers,
+  buildCatalogue,
+  emptyTables,
+  productsDatabase,
+  registryUrl,
+  startProducts,
+  type ProductsApi,
+} from './harness';
 
 // Topics and subjects of this run only, so parallel work on the shared broker never collides.
 const run = randomUUID().slice(0, 8);
@@ -63,19 +71,44 @@ async function send(type: string, payload: Record<string, unknown>) {
 }
 
 const envelope = (aggregateId: string) => ({
-  eventId: randomUUID(), occurredAt: Date.now(), correlationId: randomUUID(), aggregateId,
+  eventId: randomUUID(),
+  occurredAt: Date.now(),
+  correlationId: randomUUID(),
+  aggregateId,
 });
 const line = (unitLevelId: string, quantity: number, factor: number) => ({
-  productId, unitLevelId, quantity, conversionFactor: factor, baseQuantity: quantity * factor,
-  unitPriceMinor: 100, lineTotalMinor: quantity * 100,
+  productId,
+  unitLevelId,
+  quantity,
+  conversionFactor: factor,
+  baseQuantity: quantity * factor,
+  unitPriceMinor: 100,
+  lineTotalMinor: quantity * 100,
 });
 const sale = (saleId: string, lines: ReturnType<typeof line>[]) => ({
-  ...envelope(saleId), cashierId: 'cashier-1', currency: 'EUR', lines, totalMinor: 0,
+  ...envelope(saleId),
+  cashierId: 'cashier-1',
+  currency: 'EUR',
+  lines,
+  totalMinor: 0,
 });
 const saleReturned = (saleId: string, returnId: string, lines: ReturnType<typeof line>[]) => ({
-  ...envelope(saleId), returnId, cashierId: 'cashier-1', returnedBy: 'manager-1', currency: 'EUR', refundMinor: 0,
+  ...envelope(saleId),
+  returnId,
+  cashierId: 'cashier-1',
+  returnedBy: 'manager-1',
+  currency: 'EUR',
+  refundMinor: 0,
   reason: 'damaged box',
-  lines: lines.map(({ unitPriceMinor, lineTotalMinor, ...l }) => ({ ...l, saleLineId: randomUUID(), refundMinor: 0 })),
+  lines: lines.map((l) => ({
+    saleLineId: randomUUID(),
+    productId: l.productId,
+    unitLevelId: l.unitLevelId,
+    quantity: l.quantity,
+    conversionFactor: l.conversionFactor,
+    baseQuantity: l.baseQuantity,
+    refundMinor: 0,
+  })),
 });
 
 const stockOf = async () => Number((await db('product_stock').where({ product_id: productId }).first()).quantity);
@@ -111,8 +144,12 @@ beforeAll(async () => {
   relay = startRelay({ service: 'products', db, kafka, registryUrl, catalogue: outgoing, logger, metrics });
   consumer = await startConsumerRole({ db, kafka, logger, metrics, registryUrl, groupId, incoming, outgoing });
   await send(consumedTypes.purchaseRecorded, {
-    ...envelope(`purchase-${run}`), recordedBy: 'manager-1', supplierName: 'Acme', currency: 'EUR',
-    supplierInvoiceNumber: 'INV-1', totalMinor: 0,
+    ...envelope(`purchase-${run}`),
+    recordedBy: 'manager-1',
+    supplierName: 'Acme',
+    currency: 'EUR',
+    supplierInvoiceNumber: 'INV-1',
+    totalMinor: 0,
     lines: [line(boxLevel, 3, 24)].map(({ unitPriceMinor, ...l }) => ({ ...l, unitCostMinor: unitPriceMinor })),
   });
   await waitFor('purchase applied', async () => (await stockOf()) === 72);

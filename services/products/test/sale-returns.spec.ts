@@ -14,13 +14,20 @@ beforeEach(async () => {
   const piece = await useCases.createUnit({ correlationId, name: 'piece', abbreviation: 'pc' });
   const box = await useCases.createUnit({ correlationId, name: 'box', abbreviation: 'box' });
   const product = await useCases.createProduct({
-    correlationId, sku: 'COLA', name: 'Cola', categoryId: category.id, baseUnitId: piece.id, lowStockThreshold: 10,
+    correlationId,
+    sku: 'COLA',
+    name: 'Cola',
+    categoryId: category.id,
+    baseUnitId: piece.id,
+    lowStockThreshold: 10,
   });
   productId = product.id;
   pieceLevel = [...fake.uow.state.levels.values()].find((l) => l.productId === productId && l.isBase)!.id;
   boxLevel = (await useCases.addUnitLevel({ correlationId, productId, unitId: box.id, factor: 24 })).id;
   await useCases.receivePurchase({
-    correlationId, purchaseId: 'purchase-0', lines: [{ productId, unitLevelId: pieceLevel, quantity: 50 }],
+    correlationId,
+    purchaseId: 'purchase-0',
+    lines: [{ productId, unitLevelId: pieceLevel, quantity: 50 }],
   });
   await useCases.reserveStock({
     correlationId,
@@ -45,7 +52,12 @@ const giveBack = (returnId: string, lines: Array<[level: string, quantity: numbe
 
 describe('return sale', () => {
   test('puts the returned base quantities back once, with a ledger movement and stock changed', async () => {
-    expect(await giveBack('return-1', [[boxLevel, 1], [pieceLevel, 1]])).toEqual({ kind: 'returned' });
+    expect(
+      await giveBack('return-1', [
+        [boxLevel, 1],
+        [pieceLevel, 1],
+      ]),
+    ).toEqual({ kind: 'returned' });
     expect(stock()).toBe(49);
     expect(fake.uow.ledgerSum(productId)).toBe(stock());
     expect(fake.uow.state.movements.at(-1)).toMatchObject({ delta: 25, reason: 'sale_return', reference: 'sale-1' });
@@ -53,7 +65,12 @@ describe('return sale', () => {
       [25, 49, 0, 'sale_return'],
     ]);
 
-    expect(await giveBack('return-1', [[boxLevel, 1], [pieceLevel, 1]])).toEqual({ kind: 'already-returned' });
+    expect(
+      await giveBack('return-1', [
+        [boxLevel, 1],
+        [pieceLevel, 1],
+      ]),
+    ).toEqual({ kind: 'already-returned' });
     expect(stock()).toBe(49);
     expect(fake.uow.eventsOf('StockChanged')).toHaveLength(1);
   });
@@ -62,7 +79,8 @@ describe('return sale', () => {
     expect(await giveBack('return-1', [[pieceLevel, 1]])).toEqual({ kind: 'returned' });
     expect(await giveBack('return-2', [[pieceLevel, 1]])).toEqual({ kind: 'returned' });
     expect(await giveBack('return-3', [[pieceLevel, 1]])).toEqual({
-      kind: 'unusable', reason: `product ${productId} in unit level ${pieceLevel}, more than the sale took`,
+      kind: 'unusable',
+      reason: `product ${productId} in unit level ${pieceLevel}, more than the sale took`,
     });
     expect(await giveBack('return-4', [[boxLevel, 2]])).toMatchObject({ kind: 'unusable' });
     expect(stock()).toBe(26);
@@ -71,14 +89,19 @@ describe('return sale', () => {
 
   test('a product or unit level the sale did not take is refused and changes nothing', async () => {
     await fake.useCases.reserveStock({
-      correlationId, saleId: 'sale-2', lines: [{ productId, unitLevelId: boxLevel, quantity: 1 }],
+      correlationId,
+      saleId: 'sale-2',
+      lines: [{ productId, unitLevelId: boxLevel, quantity: 1 }],
     });
     await fake.useCases.confirmReservation({ correlationId, saleId: 'sale-2' });
     expect(await giveBack('return-1', [[pieceLevel, 1]], 'sale-2')).toEqual({
-      kind: 'unusable', reason: `product ${productId} in unit level ${pieceLevel}, which the sale did not take`,
+      kind: 'unusable',
+      reason: `product ${productId} in unit level ${pieceLevel}, which the sale did not take`,
     });
     const stranger = await fake.useCases.returnSale({
-      correlationId, saleId: 'sale-1', returnId: 'return-2',
+      correlationId,
+      saleId: 'sale-1',
+      returnId: 'return-2',
       lines: [{ productId: 'another-product', unitLevelId: boxLevel, quantity: 1 }],
     });
     expect(stranger).toMatchObject({ kind: 'unusable' });
@@ -90,10 +113,13 @@ describe('return sale', () => {
 
   test('only a confirmed sale has goods to return', async () => {
     await fake.useCases.reserveStock({
-      correlationId, saleId: 'sale-2', lines: [{ productId, unitLevelId: pieceLevel, quantity: 1 }],
+      correlationId,
+      saleId: 'sale-2',
+      lines: [{ productId, unitLevelId: pieceLevel, quantity: 1 }],
     });
     expect(await giveBack('return-1', [[pieceLevel, 1]], 'sale-2')).toEqual({
-      kind: 'unusable', reason: 'sale sale-2 has no confirmed reservation',
+      kind: 'unusable',
+      reason: 'sale sale-2 has no confirmed reservation',
     });
     expect(await giveBack('return-2', [[pieceLevel, 1]], 'sale-never-seen')).toMatchObject({ kind: 'unusable' });
     await fake.useCases.releaseReservation({ correlationId, saleId: 'sale-1' });

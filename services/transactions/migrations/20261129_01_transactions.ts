@@ -2,11 +2,10 @@
 // lines, Idempotency-Keys, and the event backbone's outbox and inbox with the token revocations.
 import type { Knex } from 'knex';
 import { createRevocationTable, dropRevocationTable } from '@tulity/adapters/auth/revocation';
-import { createInboxTable, createOutboxTable, dropBackboneTables } from '@tulity/adapters/events/tables';
+import { createBackboneTables, dropBackboneTables } from '@tulity/adapters/events/tables';
 
 export async function up(knex: Knex): Promise<void> {
-  await createOutboxTable(knex);
-  await createInboxTable(knex);
+  await createBackboneTables(knex);
   await createRevocationTable(knex);
 
   await knex.schema.createTable('catalogue_products', (t) => {

@@ -4,7 +4,12 @@ import type { ProductCategory, ProductUnit } from '../domain/catalogue';
 import type { ProductsEvent } from '../domain/events';
 import type { Product, ProductSnapshot } from '../domain/product';
 import type {
-  MovementReason, MovementResult, SaleReturn, StockLevel, StockMovement, StockReservation,
+  MovementReason,
+  MovementResult,
+  SaleReturn,
+  StockLevel,
+  StockMovement,
+  StockReservation,
 } from '../domain/stock';
 import type { ProductUnitLevel } from '../domain/unit-level';
 import type { ProductUnitPrice } from '../domain/unit-price';

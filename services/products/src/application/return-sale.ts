@@ -28,7 +28,11 @@ export function returnSale(deps: Pick<ProductsDeps, 'uow' | 'clock'>) {
       const earlier = await tx.returns.of(command.saleId);
       if (earlier.some((r) => r.returnId === command.returnId)) return { kind: 'already-returned' };
 
-      const plan = planReturn(reservation.lines, earlier.flatMap((r) => r.lines), command.lines);
+      const plan = planReturn(
+        reservation.lines,
+        earlier.flatMap((r) => r.lines),
+        command.lines,
+      );
       if (plan.kind === 'no-lines') return { kind: 'unusable', reason: 'the return has no lines' };
       if (plan.kind !== 'return') {
         const what = plan.kind === 'not-in-sale' ? 'which the sale did not take' : 'more than the sale took';

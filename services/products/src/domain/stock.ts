@@ -191,7 +191,12 @@ export function planReturn(
     const taken = sold.get(key(line));
     const baseQuantity = taken && toBaseQuantity(line.quantity, taken.base / taken.quantity);
     if (!taken || baseQuantity === undefined) return refuse('not-in-sale', line);
-    const returned = { productId: line.productId, unitLevelId: line.unitLevelId, quantity: line.quantity, baseQuantity };
+    const returned = {
+      productId: line.productId,
+      unitLevelId: line.unitLevelId,
+      quantity: line.quantity,
+      baseQuantity,
+    };
     tally(back, returned);
     if (back.get(key(line))!.quantity > taken.quantity) return refuse('more-than-sold', line);
     planned.push(returned);

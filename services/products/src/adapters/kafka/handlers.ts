@@ -88,11 +88,13 @@ export function eventHandlers(within: (trx: Knex.Transaction) => UseCases): Reco
       }),
     // The quantity in the sold unit level is what counts: products converts it with the factor
     // the sale was reserved at, not with the base quantity transactions computed.
-    [consumedTypes.saleReturned + "x"]: ({ payload }: { payload: SaleReturned }, trx) =>
+    [consumedTypes.saleReturned]: ({ payload }: { payload: SaleReturned }, trx) =>
       permanentOnFailure(async () => {
         // The return id becomes a primary key: only an id transactions issued is stored.
         if (!z.uuid().safeParse(payload.returnId).success)
-          throw new PermanentEventError(`sale ${payload.aggregateId}: a return id that is not an id transactions issued`);
+          throw new PermanentEventError(
+            `sale ${payload.aggregateId}: a return id that is not an id transactions issued`,
+          );
         const outcome = await within(trx).returnSale({
           correlationId: payload.correlationId,
           saleId: payload.aggregateId,
