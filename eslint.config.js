@@ -4,12 +4,30 @@ import tseslint from 'typescript-eslint';
 // The hexagon's rule: the domain and the use cases stay plain TypeScript. Infrastructure is
 // reached only through ports that adapters implement.
 export const infrastructure = [
-  'koa', '@koa/*', 'kafkajs', 'knex', 'pg', 'pg-*', 'prom-client', 'jsonwebtoken', 'jose', 'avsc',
-  'pino', 'pino-*', 'argon2', 'raw-body', '@kafkajs/*', 'node:http', 'node:net', 'node:fs', 'node:child_process',
+  'koa',
+  '@koa/*',
+  'kafkajs',
+  'knex',
+  'pg',
+  'pg-*',
+  'prom-client',
+  'jsonwebtoken',
+  'jose',
+  'avsc',
+  'pino',
+  'pino-*',
+  'argon2',
+  'raw-body',
+  '@kafkajs/*',
+  'node:http',
+  'node:net',
+  'node:fs',
+  'node:child_process',
 ];
 // Shared adapters and a service's own adapters, except the plain-TypeScript core (Failure, Page, Actor).
 const adapterImports = '^(@tulity/adapters(?!/core/).*|\\.{1,2}/(.*/)?adapters(/.*)?)$';
-const message = 'domain/ and application/ stay free of infrastructure: define a port here and implement it in src/adapters/.';
+const message =
+  'domain/ and application/ stay free of infrastructure: define a port here and implement it in src/adapters/.';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '.stack/**', '**/dist/**'] },
@@ -17,7 +35,15 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      globals: { console: 'readonly', process: 'readonly', fetch: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', performance: 'readonly' },
+      globals: {
+        console: 'readonly',
+        process: 'readonly',
+        fetch: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        performance: 'readonly',
+      },
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -27,9 +53,15 @@ export default tseslint.config(
   {
     files: ['services/*/src/domain/**/*.ts', 'services/*/src/application/**/*.ts', 'adapters/src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: infrastructure, message }, { regex: adapterImports, message }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: infrastructure, message },
+            { regex: adapterImports, message },
+          ],
+        },
+      ],
     },
   },
 );

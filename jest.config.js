@@ -12,7 +12,15 @@ const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   testEnvironment: 'node',
-  roots: ['<rootDir>/adapters', '<rootDir>/contracts', '<rootDir>/services', '<rootDir>/stack', '<rootDir>/observability', '<rootDir>/schema-registry', '<rootDir>/test'],
+  roots: [
+    '<rootDir>/adapters',
+    '<rootDir>/contracts',
+    '<rootDir>/services',
+    '<rootDir>/stack',
+    '<rootDir>/observability',
+    '<rootDir>/schema-registry',
+    '<rootDir>/test',
+  ],
   modulePathIgnorePatterns: ['<rootDir>/.stack/', '/dist/'],
 };
 
@@ -22,8 +30,18 @@ export default {
   testTimeout: 180_000,
   projects: [
     // Domain, use cases and pure adapters, with in-memory fakes: no infrastructure.
-    { ...shared, displayName: 'unit', testMatch: ['**/*.spec.ts'], testPathIgnorePatterns: ['\\.int\\.spec\\.ts$', '/node_modules/'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['**/*.spec.ts'],
+      testPathIgnorePatterns: ['\\.int\\.spec\\.ts$', '/node_modules/'],
+    },
     // Against the real Postgres, Kafka and registry.
-    { ...shared, displayName: 'integration', testMatch: ['**/*.int.spec.ts'], testPathIgnorePatterns: ['/node_modules/'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['**/*.int.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/'],
+    },
   ],
 };

@@ -488,7 +488,9 @@ function adminPassword() {
   while (password.toLowerCase().includes('admin'));
   fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
   // accounts makes this the admin's password only if it has no admin yet (a fresh database).
-  say(`first admin: user "admin", password "${password}" (kept in ${relative(file)}; used when accounts has no admin yet)`);
+  say(
+    `first admin: user "admin", password "${password}" (kept in ${relative(file)}; used when accounts has no admin yet)`,
+  );
   return password;
 }
 

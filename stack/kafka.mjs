@@ -44,6 +44,20 @@ function clusterId() {
 
 /** Formats the broker's storage for a new cluster; returns the storage tool's result. */
 export function formatKafkaStorage(classpath, propertiesFile) {
-  return spawnSync('java', [kafkaLog4j, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '--standalone',
-    '--cluster-id', clusterId(), '-c', propertiesFile], { encoding: 'utf8' });
+  return spawnSync(
+    'java',
+    [
+      kafkaLog4j,
+      '-cp',
+      classpath,
+      'kafka.tools.StorageTool',
+      'format',
+      '--standalone',
+      '--cluster-id',
+      clusterId(),
+      '-c',
+      propertiesFile,
+    ],
+    { encoding: 'utf8' },
+  );
 }

@@ -16,7 +16,11 @@ const jest = createRequire(import.meta.url).resolve('jest/bin/jest');
 const result = spawnSync(
   process.execPath,
   [
-    '--experimental-vm-modules', '--no-warnings=ExperimentalWarning', jest, '--runInBand', ...rest,
+    '--experimental-vm-modules',
+    '--no-warnings=ExperimentalWarning',
+    jest,
+    '--runInBand',
+    ...rest,
     // Last: jest reads every word after --selectProjects as a project name, so a path filter must come before it.
     ...(unitOnly ? ['--selectProjects', 'unit'] : []),
   ],

@@ -8,15 +8,27 @@ import { startConsumer } from '../src/events/consumer';
 import type { EventCatalogue } from '../src/events/catalogue';
 
 const { groupId, databaseUrl, brokers, registryUrl, catalogue } = JSON.parse(process.env.BENCH_CONSUMER ?? '{}') as {
-  groupId: string; databaseUrl: string; brokers: string[]; registryUrl: string; catalogue: EventCatalogue;
+  groupId: string;
+  databaseUrl: string;
+  brokers: string[];
+  registryUrl: string;
+  catalogue: EventCatalogue;
 };
 const db = createDatabase(databaseUrl);
 const applied: Array<[eventId: string, appliedAt: number]> = [];
 const consumer = await startConsumer({
-  groupId, db, kafka: createKafka(brokers, groupId), registryUrl, catalogue,
-  logger: createLogger(groupId), metrics: createMetrics(groupId), fromBeginning: true,
+  groupId,
+  db,
+  kafka: createKafka(brokers, groupId),
+  registryUrl,
+  catalogue,
+  logger: createLogger(groupId),
+  metrics: createMetrics(groupId),
+  fromBeginning: true,
   handlers: Object.fromEntries(Object.keys(catalogue).map((type) => [type, async () => {}])),
-  afterApply: (event) => { applied.push([event.eventId, Date.now()]); },
+  afterApply: (event) => {
+    applied.push([event.eventId, Date.now()]);
+  },
 });
 process.send?.({ ready: true });
 process.on('message', async (message: { report?: boolean; stop?: boolean }) => {

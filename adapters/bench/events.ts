@@ -18,7 +18,15 @@ import { startRelay } from '../src/events/relay';
 import { avroType } from '../src/events/avro';
 import { OUTBOX_TABLE } from '../src/events/tables';
 import {
-  itemPayload, itemRecorded, registerSubject, resetTables, sharedBrokers, sharedRegistryUrl, testDatabaseUrl, unique, waitFor,
+  itemPayload,
+  itemRecorded,
+  registerSubject,
+  resetTables,
+  sharedBrokers,
+  sharedRegistryUrl,
+  testDatabaseUrl,
+  unique,
+  waitFor,
 } from '../src/testing/events';
 
 const total = Number(process.env.BENCH_EVENTS ?? 50_000);
@@ -46,7 +54,11 @@ async function relayThroughput() {
   for (let start = 0; start < total; start += 1000) {
     const events: OutgoingEvent[] = [];
     for (let i = start; i < Math.min(total, start + 1000); i++) {
-      events.push({ type: definition.type, key: keys[i % keys.length]!, payload: itemPayload(keys[i % keys.length]!, i) });
+      events.push({
+        type: definition.type,
+        key: keys[i % keys.length]!,
+        payload: itemPayload(keys[i % keys.length]!, i),
+      });
     }
     recordSize = avroType(definition.schema).toBuffer(events[0]!.payload).length + 5;
     await db.transaction((trx) => outbox.write(trx, events));
@@ -58,9 +70,23 @@ async function relayThroughput() {
   await admin.disconnect();
   say('draining it with the relay');
   const started = performance.now();
-  const relay = startRelay({ service: unique('bench'), db, kafka, registryUrl: sharedRegistryUrl, catalogue, logger, metrics: createMetrics('bench') });
-  await waitFor('the outbox drained', async () =>
-    Number((await db(OUTBOX_TABLE).whereNull('published_at').count<{ count: string }[]>('* as count'))[0]!.count) === 0, 600_000, 20);
+  const relay = startRelay({
+    service: unique('bench'),
+    db,
+    kafka,
+    registryUrl: sharedRegistryUrl,
+    catalogue,
+    logger,
+    metrics: createMetrics('bench'),
+  });
+  await waitFor(
+    'the outbox drained',
+    async () =>
+      Number((await db(OUTBOX_TABLE).whereNull('published_at').count<{ count: string }[]>('* as count'))[0]!.count) ===
+      0,
+    600_000,
+    20,
+  );
   const elapsed = (performance.now() - started) / 1000;
   await relay.stop();
   return { perSecond: total / elapsed, elapsed, recordSize };
@@ -69,42 +95,89 @@ async function relayThroughput() {
 function producerPerformance(recordSize: number) {
   const topic = unique('bench.producer-performance');
   say(`running Kafka's ProducerPerformance (${total} records of ${recordSize} bytes)`);
-  const result = spawnSync('java', ['-Xmx512m', '-cp', `${kafkaHome}/*`, 'org.apache.kafka.tools.ProducerPerformance',
-    '--topic', topic, '--num-records', String(total), '--record-size', String(recordSize), '--throughput', '-1',
-    '--producer-props', `bootstrap.servers=${sharedBrokers.join(',')}`, 'acks=all', 'enable.idempotence=true'], { encoding: 'utf8' });
+  const result = spawnSync(
+    'java',
+    [
+      '-Xmx512m',
+      '-cp',
+      `${kafkaHome}/*`,
+      'org.apache.kafka.tools.ProducerPerformance',
+      '--topic',
+      topic,
+      '--num-records',
+      String(total),
+      '--record-size',
+      String(recordSize),
+      '--throughput',
+      '-1',
+      '--producer-props',
+      `bootstrap.servers=${sharedBrokers.join(',')}`,
+      'acks=all',
+      'enable.idempotence=true',
+    ],
+    { encoding: 'utf8' },
+  );
   const summary = result.stdout.trim().split('\n').at(-1) ?? '';
   const perSecond = Number(/([\d.]+) records\/sec/.exec(summary)?.[1]);
-  if (result.status !== 0 || !Number.isFinite(perSecond)) throw new Error(`ProducerPerformance failed: ${result.stderr || summary}`);
+  if (result.status !== 0 || !Number.isFinite(perSecond))
+    throw new Error(`ProducerPerformance failed: ${result.stderr || summary}`);
   return { perSecond, summary };
 }
 
 /** The consumer runs in a child process, as the consuming service would; the writer and relay run here. */
 function consumerProcess(config: object) {
   const child = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'consumer-process.ts'), [], {
-    execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_CONSUMER: JSON.stringify(config) },
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, BENCH_CONSUMER: JSON.stringify(config) },
   });
-  const next = <T>(key: string) => new Promise<T>((resolve) => {
-    const listen = (message: any) => { if (key in message) { child.off('message', listen); resolve(message[key]); } };
-    child.on('message', listen);
-  });
+  const next = <T>(key: string) =>
+    new Promise<T>((resolve) => {
+      const listen = (message: any) => {
+        if (key in message) {
+          child.off('message', listen);
+          resolve(message[key]);
+        }
+      };
+      child.on('message', listen);
+    });
   return {
     ready: next<boolean>('ready'),
-    async count() { child.send({ report: true }); return next<number>('count'); },
-    async stop() { child.send({ stop: true }); return next<Array<[string, number]>>('applied'); },
+    async count() {
+      child.send({ report: true });
+      return next<number>('count');
+    },
+    async stop() {
+      child.send({ stop: true });
+      return next<Array<[string, number]>>('applied');
+    },
   };
 }
 
 async function endToEnd() {
   const { definition, catalogue, outbox } = await prepare('e2e');
   const consumer = consumerProcess({
-    groupId: unique('bench-e2e'), databaseUrl: testDatabaseUrl, brokers: sharedBrokers, registryUrl: sharedRegistryUrl, catalogue,
+    groupId: unique('bench-e2e'),
+    databaseUrl: testDatabaseUrl,
+    brokers: sharedBrokers,
+    registryUrl: sharedRegistryUrl,
+    catalogue,
   });
   await consumer.ready;
-  const relay = startRelay({ service: unique('bench'), db, kafka, registryUrl: sharedRegistryUrl, catalogue, logger, metrics: createMetrics('bench') });
+  const relay = startRelay({
+    service: unique('bench'),
+    db,
+    kafka,
+    registryUrl: sharedRegistryUrl,
+    catalogue,
+    logger,
+    metrics: createMetrics('bench'),
+  });
   const count = rate * seconds;
   // The first seconds (new producer, fetch sessions, JIT) are not the steady state being measured.
   const warmup = rate * 2;
-  say(`writing ${warmup} + ${count} events at ${rate}/s, one transaction each, while relaying; the consumer is another process`);
+  say(
+    `writing ${warmup} + ${count} events at ${rate}/s, one transaction each, while relaying; the consumer is another process`,
+  );
   // The writes get a pool of their own, as the service's HTTP handlers would beside its relay.
   const writer = createDatabase(testDatabaseUrl, { min: 0, max: 20 });
   const cpuBefore = process.cpuUsage();
@@ -118,11 +191,15 @@ async function endToEnd() {
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     const key = `aggregate-${i % 100}`;
     const payload = itemPayload(key, i);
-    writes.push(writer.transaction((trx) => outbox.write(trx, [{ type: definition.type, key, payload }])).then(() => {
-      if (i < warmup) return;
-      committedAt.set(payload.eventId, Date.now());
-      commitTimes.push(Date.now() - payload.occurredAt);
-    }));
+    writes.push(
+      writer
+        .transaction((trx) => outbox.write(trx, [{ type: definition.type, key, payload }]))
+        .then(() => {
+          if (i < warmup) return;
+          committedAt.set(payload.eventId, Date.now());
+          commitTimes.push(Date.now() - payload.occurredAt);
+        }),
+    );
   }
   await Promise.all(writes);
   const elapsedMs = performance.now() - started;
@@ -134,14 +211,21 @@ async function endToEnd() {
   const applied = await consumer.stop();
   await relay.stop();
   // DESIGN's measure: from the write's commit to the consumer's commit of its effect.
-  const latencies = applied.filter(([eventId]) => committedAt.has(eventId))
-    .map(([eventId, appliedAt]) => appliedAt - committedAt.get(eventId)!).sort((a, b) => a - b);
+  const latencies = applied
+    .filter(([eventId]) => committedAt.has(eventId))
+    .map(([eventId, appliedAt]) => appliedAt - committedAt.get(eventId)!)
+    .sort((a, b) => a - b);
   if (latencies.length !== count) throw new Error(`${latencies.length} of the ${count} measured events were applied`);
   const at = (values: number[], q: number) => values[Math.min(values.length - 1, Math.floor(q * values.length))]!;
   commitTimes.sort((a, b) => a - b);
   return {
-    achieved, p50: at(latencies, 0.5), p99: at(latencies, 0.99), max: latencies.at(-1)!, count,
-    commit: { p50: at(commitTimes, 0.5), p99: at(commitTimes, 0.99) }, cpuShare,
+    achieved,
+    p50: at(latencies, 0.5),
+    p99: at(latencies, 0.99),
+    max: latencies.at(-1)!,
+    count,
+    commit: { p50: at(commitTimes, 0.5), p99: at(commitTimes, 0.99) },
+    cpuShare,
   };
 }
 
@@ -153,10 +237,22 @@ const e2e = await endToEnd();
 await db.destroy();
 
 const rows = [
-  ['relay throughput (outbox → Kafka, acks=all, idempotent)', `${Math.round(relay.perSecond).toLocaleString('en')} events/s`, '≥ 5,000 events/s'],
-  ['Kafka ProducerPerformance, same records (ceiling)', `${Math.round(ceiling.perSecond).toLocaleString('en')} records/s`, ''],
+  [
+    'relay throughput (outbox → Kafka, acks=all, idempotent)',
+    `${Math.round(relay.perSecond).toLocaleString('en')} events/s`,
+    '≥ 5,000 events/s',
+  ],
+  [
+    'Kafka ProducerPerformance, same records (ceiling)',
+    `${Math.round(ceiling.perSecond).toLocaleString('en')} records/s`,
+    '',
+  ],
   ['relay / ceiling', `${((relay.perSecond / ceiling.perSecond) * 100).toFixed(1)} %`, ''],
-  [`end to end (write commit → consumer commit) at ${rate} writes/s (achieved ${Math.round(e2e.achieved)}/s), p50`, `${e2e.p50} ms`, ''],
+  [
+    `end to end (write commit → consumer commit) at ${rate} writes/s (achieved ${Math.round(e2e.achieved)}/s), p50`,
+    `${e2e.p50} ms`,
+    '',
+  ],
   ['end to end p99', `${e2e.p99} ms`, '< 100 ms'],
   ['end to end max', `${e2e.max} ms`, ''],
   ['(before that: the write transaction itself, p50 / p99)', `${e2e.commit.p50} / ${e2e.commit.p99} ms`, ''],
@@ -164,7 +260,11 @@ const rows = [
 ];
 const width = rows.map((row) => row.map((cell) => cell.length)).reduce((a, b) => a.map((w, i) => Math.max(w, b[i]!)));
 console.log('');
-console.log(`event backbone benchmark — ${new Date().toISOString()} — ${total} events relayed, ${e2e.count} end to end`);
+console.log(
+  `event backbone benchmark — ${new Date().toISOString()} — ${total} events relayed, ${e2e.count} end to end`,
+);
 for (const row of rows) console.log(`| ${row.map((cell, i) => cell.padEnd(width[i]!)).join(' | ')} |`);
 console.log(`ProducerPerformance: ${ceiling.summary}`);
-console.log(`machine: ${os.cpus().length} cores, load average ${loadBefore.toFixed(2)} before and ${os.loadavg()[0]!.toFixed(2)} after the run`);
+console.log(
+  `machine: ${os.cpus().length} cores, load average ${loadBefore.toFixed(2)} before and ${os.loadavg()[0]!.toFixed(2)} after the run`,
+);

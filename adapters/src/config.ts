@@ -12,7 +12,10 @@ export function commonSettings(service: string, defaultPort: number) {
   return {
     service,
     port: Number(setting('PORT', String(defaultPort))),
-    databaseUrl: setting('DATABASE_URL', `postgres://tulity_${service}:tulity_${service}@127.0.0.1:5432/tulity_${service}`),
+    databaseUrl: setting(
+      'DATABASE_URL',
+      `postgres://tulity_${service}:tulity_${service}@127.0.0.1:5432/tulity_${service}`,
+    ),
     kafkaBrokers: setting('TULITY_KAFKA_BROKERS', '127.0.0.1:9092').split(','),
     registryUrl: setting('TULITY_REGISTRY_URL', 'http://127.0.0.1:8081/apis/ccompat/v7'),
   };

@@ -11,17 +11,25 @@ describe('startLoop', () => {
     const recovered: number[] = [];
     let passes = 0;
     let done!: () => void;
-    const finished = new Promise<void>((resolve) => { done = resolve; });
+    const finished = new Promise<void>((resolve) => {
+      done = resolve;
+    });
     const loop = startLoop({
-      logger, retryMinMs: 1, retryMaxMs: 2,
+      logger,
+      retryMinMs: 1,
+      retryMaxMs: 2,
       async step() {
         passes += 1;
         if (passes <= 3) throw new Error(`pass ${passes} failed`);
         if (passes === 5) done();
         return 0;
       },
-      failed: (_error, count) => { failures.push(count); },
-      recovered: (count) => { recovered.push(count); },
+      failed: (_error, count) => {
+        failures.push(count);
+      },
+      recovered: (count) => {
+        recovered.push(count);
+      },
     });
     await finished;
     await loop.stop();
@@ -33,16 +41,22 @@ describe('startLoop', () => {
   test('a failure handler that throws does not end the loop', async () => {
     let passes = 0;
     let done!: () => void;
-    const finished = new Promise<void>((resolve) => { done = resolve; });
+    const finished = new Promise<void>((resolve) => {
+      done = resolve;
+    });
     const loop = startLoop({
-      logger, retryMinMs: 1, retryMaxMs: 1,
+      logger,
+      retryMinMs: 1,
+      retryMaxMs: 1,
       async step() {
         passes += 1;
         if (passes === 1) throw new Error('first pass failed');
         done();
         return 0;
       },
-      failed: () => { throw new Error('the handler failed too'); },
+      failed: () => {
+        throw new Error('the handler failed too');
+      },
     });
     await finished;
     await loop.stop();
@@ -53,9 +67,13 @@ describe('startLoop', () => {
   test('stop ends the pause in progress', async () => {
     let passes = 0;
     let paused!: () => void;
-    const pausing = new Promise<void>((resolve) => { paused = resolve; });
+    const pausing = new Promise<void>((resolve) => {
+      paused = resolve;
+    });
     const loop = startLoop({
-      logger, retryMinMs: 1, retryMaxMs: 1,
+      logger,
+      retryMinMs: 1,
+      retryMaxMs: 1,
       async step() {
         passes += 1;
         setImmediate(paused);
@@ -71,14 +89,20 @@ describe('startLoop', () => {
   test('a stop that arrives during a pass takes no pause after it and runs no other pass', async () => {
     let passes = 0;
     let inPass!: () => void;
-    const entered = new Promise<void>((resolve) => { inPass = resolve; });
+    const entered = new Promise<void>((resolve) => {
+      inPass = resolve;
+    });
     let finishPass!: (waitMs: number) => void;
     const loop = startLoop({
-      logger, retryMinMs: 1, retryMaxMs: 1,
+      logger,
+      retryMinMs: 1,
+      retryMaxMs: 1,
       step() {
         passes += 1;
         inPass();
-        return new Promise<number>((resolve) => { finishPass = resolve; });
+        return new Promise<number>((resolve) => {
+          finishPass = resolve;
+        });
       },
       failed: () => {},
     });

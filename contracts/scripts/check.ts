@@ -7,7 +7,15 @@ import { catalogue, type EventEntry } from '../src/catalogue';
 import { describeViolation, historyViolations, readerViolations } from '../src/compatibility';
 import type { EventType } from '../src/generated/types';
 import { codeOutputs, readmeOutput, stale } from './generate';
-import { fingerprint, historiesOf, readReleased, readSchemaFiles, releaseKey, schemasDir, type RecordSchema } from './schema-files';
+import {
+  fingerprint,
+  historiesOf,
+  readReleased,
+  readSchemaFiles,
+  releaseKey,
+  schemasDir,
+  type RecordSchema,
+} from './schema-files';
 
 const header = [
   { name: 'eventId', type: { type: 'string', logicalType: 'uuid' } },
@@ -20,7 +28,9 @@ function headerProblems(name: string, schema: RecordSchema): string[] {
   return header.flatMap((expected, index) => {
     const field = schema.fields[index];
     const same = field?.name === expected.name && JSON.stringify(field.type) === JSON.stringify(expected.type);
-    return same ? [] : [`${name}: field ${index + 1} must be ${expected.name} of type ${JSON.stringify(expected.type)}`];
+    return same
+      ? []
+      : [`${name}: field ${index + 1} must be ${expected.name} of type ${JSON.stringify(expected.type)}`];
   });
 }
 
@@ -38,7 +48,9 @@ function releaseProblems(versions: { key: string; fingerprint: string }[]): stri
       .map((version) => `${version.key} was changed after its release: restore it and put the change in a new version`),
     ...Object.keys(released)
       .filter((key) => !present.has(key))
-      .map((key) => `${key} was released but its schema file is gone: restore it (old events on the topic still use it)`),
+      .map(
+        (key) => `${key} was released but its schema file is gone: restore it (old events on the topic still use it)`,
+      ),
   ];
 }
 
@@ -47,15 +59,19 @@ export function contractProblems(dir = schemasDir): string[] {
   const problems: string[] = [];
   const files = readSchemaFiles(dir);
   const histories = historiesOf(files);
-  problems.push(...releaseProblems(files.map((file) => ({ key: releaseKey(file), fingerprint: fingerprint(file.schema) }))));
+  problems.push(
+    ...releaseProblems(files.map((file) => ({ key: releaseKey(file), fingerprint: fingerprint(file.schema) }))),
+  );
   for (const [type, files] of histories) {
     const entry = (catalogue as Record<string, EventEntry | undefined>)[type];
     if (!entry) {
       problems.push(`${type}: has schemas but no entry in contracts/src/catalogue.ts`);
       continue;
     }
-    if (files[0]!.topic !== entry.topic) problems.push(`${type}: schemas live under ${files[0]!.topic} but the catalogue puts it on ${entry.topic}`);
-    if (!type.startsWith(`tulity.${entry.producer}.`)) problems.push(`${type}: namespace must be tulity.${entry.producer}, its producer`);
+    if (files[0]!.topic !== entry.topic)
+      problems.push(`${type}: schemas live under ${files[0]!.topic} but the catalogue puts it on ${entry.topic}`);
+    if (!type.startsWith(`tulity.${entry.producer}.`))
+      problems.push(`${type}: namespace must be tulity.${entry.producer}, its producer`);
     const history = files.map((file) => file.schema);
     files.forEach((file) => problems.push(...headerProblems(`${type} v${file.version}`, file.schema)));
     for (const violation of historyViolations(history, entry.compatibility)) {
@@ -79,16 +95,19 @@ async function main() {
   const flag = process.argv.indexOf('--schemas');
   const dir = flag >= 0 ? path.resolve(process.argv[flag + 1] ?? '') : schemasDir;
   const staleFiles = stale(codeOutputs());
-  const problems = staleFiles.length > 0
-    ? [`stale: ${staleFiles.join(', ')}; run npm run contracts:generate`]
-    : stale([await readmeOutput()]).map((file) => `stale: ${file}; run npm run contracts:generate`);
+  const problems =
+    staleFiles.length > 0
+      ? [`stale: ${staleFiles.join(', ')}; run npm run contracts:generate`]
+      : stale([await readmeOutput()]).map((file) => `stale: ${file}; run npm run contracts:generate`);
   problems.push(...contractProblems(dir));
   if (problems.length > 0) {
     for (const problem of problems) console.error(`[contracts] ${problem}`);
     process.exit(1);
   }
   const readers = Object.values(catalogue).reduce((sum, entry) => sum + entry.consumers.length, 0);
-  console.log(`[contracts] check passed: ${Object.keys(catalogue).length} event types, ${readSchemaFiles(dir).length} schema versions, ${readers} reader declarations`);
+  console.log(
+    `[contracts] check passed: ${Object.keys(catalogue).length} event types, ${readSchemaFiles(dir).length} schema versions, ${readers} reader declarations`,
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

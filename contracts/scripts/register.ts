@@ -13,8 +13,11 @@ try {
 const results = await Promise.allSettled(entries.map((entry) => registerSubject(registryUrl, entry)));
 const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
 if (failures.length > 0) {
-  for (const failure of failures) console.error(`[contracts] ${failure instanceof Error ? failure.message : String(failure)}`);
+  for (const failure of failures)
+    console.error(`[contracts] ${failure instanceof Error ? failure.message : String(failure)}`);
   process.exit(1);
 }
 const added = results.reduce((sum, result) => sum + (result.status === 'fulfilled' ? result.value.added : 0), 0);
-console.log(`[contracts] ${entries.length} subjects registered with their compatibility levels (${added} new versions)`);
+console.log(
+  `[contracts] ${entries.length} subjects registered with their compatibility levels (${added} new versions)`,
+);

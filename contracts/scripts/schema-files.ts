@@ -33,10 +33,13 @@ export function readSchemaFiles(dir = schemasDir): SchemaFile[] {
     for (const name of fs.readdirSync(topicDir).sort()) {
       const match = fileName.exec(name);
       const file = path.join(topicDir, name);
-      if (!match) throw new Error(`${path.relative(contractsDir, file)}: schema files are named <RecordName>.v<N>.avsc`);
+      if (!match)
+        throw new Error(`${path.relative(contractsDir, file)}: schema files are named <RecordName>.v<N>.avsc`);
       const schema = JSON.parse(fs.readFileSync(file, 'utf8')) as RecordSchema;
       if (schema.type !== 'record' || schema.name !== match[1] || !schema.namespace?.startsWith('tulity.')) {
-        throw new Error(`${path.relative(contractsDir, file)}: must hold the record ${match[1]} in a tulity.<service> namespace`);
+        throw new Error(
+          `${path.relative(contractsDir, file)}: must hold the record ${match[1]} in a tulity.<service> namespace`,
+        );
       }
       files.push({ topic, type: `${schema.namespace}.${schema.name}`, version: Number(match[2]), file, schema });
     }
@@ -58,7 +61,8 @@ export function historiesOf(files: SchemaFile[]): Map<string, SchemaFile[]> {
   }
   for (const [type, history] of byType) {
     history.forEach((file, index) => {
-      if (file.version !== index + 1) throw new Error(`${type}: versions must run 1..N, found v${file.version} at position ${index + 1}`);
+      if (file.version !== index + 1)
+        throw new Error(`${type}: versions must run 1..N, found v${file.version} at position ${index + 1}`);
     });
   }
   return byType;
@@ -69,19 +73,27 @@ export const releasedPath = path.join(contractsDir, 'released.json');
 const withoutDocs = (node: unknown): unknown => {
   if (Array.isArray(node)) return node.map(withoutDocs);
   if (node === null || typeof node !== 'object') return node;
-  return Object.fromEntries(Object.entries(node).filter(([key]) => key !== 'doc').map(([key, value]) => [key, withoutDocs(value)]));
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key]) => key !== 'doc')
+      .map(([key, value]) => [key, withoutDocs(value)]),
+  );
 };
 
 /** Identifies what a version means: everything but its docs, which may be reworded at any time. */
 export function fingerprint(schema: RecordSchema): string {
-  return createHash('sha256').update(JSON.stringify(withoutDocs(schema))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(withoutDocs(schema)))
+    .digest('hex');
 }
 
 export const releaseKey = (file: SchemaFile) => `${file.type} v${file.version}`;
 
 /** Fingerprints recorded by `contracts:generate`, by `<type> v<N>`. */
 export function readReleased(): Record<string, string> {
-  return fs.existsSync(releasedPath) ? JSON.parse(fs.readFileSync(releasedPath, 'utf8')) as Record<string, string> : {};
+  return fs.existsSync(releasedPath)
+    ? (JSON.parse(fs.readFileSync(releasedPath, 'utf8')) as Record<string, string>)
+    : {};
 }
 
 /** The released fingerprints plus those of versions not recorded yet; a recorded one is never rewritten. */

@@ -7,10 +7,7 @@ import type { EventType, EventVersions } from './generated/types';
 export type Service = 'accounts' | 'products' | 'transactions' | 'notifications';
 
 export type CompatibilityLevel =
-  | 'BACKWARD' | 'BACKWARD_TRANSITIVE'
-  | 'FORWARD' | 'FORWARD_TRANSITIVE'
-  | 'FULL' | 'FULL_TRANSITIVE'
-  | 'NONE';
+  'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE' | 'NONE';
 
 export interface Consumer {
   readonly service: Service;
@@ -56,7 +53,11 @@ export const topics = {
   'products.stock': { producer: 'products', keyDescribes: 'product id', compatibility: 'BACKWARD_TRANSITIVE' },
   'products.reservation': { producer: 'products', keyDescribes: 'sale id', compatibility: 'FULL_TRANSITIVE' },
   'transactions.sale': { producer: 'transactions', keyDescribes: 'sale id', compatibility: 'FULL_TRANSITIVE' },
-  'transactions.purchase': { producer: 'transactions', keyDescribes: 'purchase id', compatibility: 'BACKWARD_TRANSITIVE' },
+  'transactions.purchase': {
+    producer: 'transactions',
+    keyDescribes: 'purchase id',
+    compatibility: 'BACKWARD_TRANSITIVE',
+  },
 } as const satisfies Record<string, TopicDeclaration>;
 
 export type Topic = keyof typeof topics;
@@ -71,9 +72,18 @@ interface EventDeclaration {
 
 const declarations = {
   'tulity.accounts.UserRegistered': { topic: 'accounts.user', consumers: { notifications: 1 } },
-  'tulity.accounts.UserUpdated': { topic: 'accounts.user', consumers: { notifications: 1, products: 1, transactions: 1 } },
-  'tulity.accounts.UserDeleted': { topic: 'accounts.user', consumers: { notifications: 1, products: 1, transactions: 1 } },
-  'tulity.accounts.SessionRevoked': { topic: 'accounts.user', consumers: { notifications: 1, products: 1, transactions: 1 } },
+  'tulity.accounts.UserUpdated': {
+    topic: 'accounts.user',
+    consumers: { notifications: 1, products: 1, transactions: 1 },
+  },
+  'tulity.accounts.UserDeleted': {
+    topic: 'accounts.user',
+    consumers: { notifications: 1, products: 1, transactions: 1 },
+  },
+  'tulity.accounts.SessionRevoked': {
+    topic: 'accounts.user',
+    consumers: { notifications: 1, products: 1, transactions: 1 },
+  },
   'tulity.products.ProductCreated': { topic: 'products.product', consumers: { transactions: 1, notifications: 1 } },
   'tulity.products.ProductUpdated': { topic: 'products.product', consumers: { transactions: 1 } },
   'tulity.products.ProductDeleted': { topic: 'products.product', consumers: { transactions: 1, notifications: 1 } },
@@ -89,7 +99,10 @@ const declarations = {
   'tulity.transactions.SaleCancelled': { topic: 'transactions.sale', consumers: { products: 1, notifications: 1 } },
   'tulity.transactions.SaleReturned': { topic: 'transactions.sale', consumers: { products: 1, notifications: 1 } },
   // products has no use for the supplier's invoice number that v2 added, so it keeps reading v1.
-  'tulity.transactions.PurchaseRecorded': { topic: 'transactions.purchase', consumers: { products: 1, notifications: 2 } },
+  'tulity.transactions.PurchaseRecorded': {
+    topic: 'transactions.purchase',
+    consumers: { products: 1, notifications: 2 },
+  },
 } as const satisfies Record<EventType, EventDeclaration>;
 
 type Declarations = typeof declarations;
@@ -99,8 +112,10 @@ type Declarations = typeof declarations;
  * declared as its reader, e.g. `ReaderPayload<'tulity.transactions.PurchaseRecorded', 'products'>`
  * is `PurchaseRecordedV1`.
  */
-export type ReaderPayload<T extends EventType, S extends keyof Declarations[T]['consumers'] & Service> =
-  EventVersions[T][Declarations[T]['consumers'][S] & keyof EventVersions[T]];
+export type ReaderPayload<
+  T extends EventType,
+  S extends keyof Declarations[T]['consumers'] & Service,
+> = EventVersions[T][Declarations[T]['consumers'][S] & keyof EventVersions[T]];
 
 function entryOf<T extends EventType>(type: T): EventEntry<T> {
   const declaration: EventDeclaration = declarations[type];
@@ -113,7 +128,10 @@ function entryOf<T extends EventType>(type: T): EventEntry<T> {
     key: 'aggregateId',
     keyDescribes: topic.keyDescribes,
     producer: topic.producer,
-    consumers: Object.entries(declaration.consumers).map(([service, readerVersion]) => ({ service: service as Service, readerVersion })),
+    consumers: Object.entries(declaration.consumers).map(([service, readerVersion]) => ({
+      service: service as Service,
+      readerVersion,
+    })),
     compatibility: declaration.compatibility ?? topic.compatibility,
     version: history.length,
     schema: history.at(-1)!,
@@ -144,9 +162,11 @@ export function consumedBy(service: Service): EventEntry[] {
 export function readerSchema(type: EventType, service: Service): object {
   const entry = catalogue[type];
   const consumer = entry.consumers.find((c) => c.service === service);
-  if (!consumer) throw new Error(`${service} is not a declared consumer of ${type}: add it to contracts/src/catalogue.ts`);
+  if (!consumer)
+    throw new Error(`${service} is not a declared consumer of ${type}: add it to contracts/src/catalogue.ts`);
   const schema = entry.history[consumer.readerVersion - 1];
-  if (!schema) throw new Error(`${service} reads ${type} v${consumer.readerVersion}, which contracts/schemas does not keep`);
+  if (!schema)
+    throw new Error(`${service} reads ${type} v${consumer.readerVersion}, which contracts/schemas does not keep`);
   return schema;
 }
 
@@ -155,5 +175,7 @@ export function readerSchema(type: EventType, service: Service): object {
  * shape the event backbone takes.
  */
 export function readerCatalogue(service: Service): Readonly<Record<string, EventEntry>> {
-  return Object.fromEntries(consumedBy(service).map((entry) => [entry.type, { ...entry, schema: readerSchema(entry.type, service) }]));
+  return Object.fromEntries(
+    consumedBy(service).map((entry) => [entry.type, { ...entry, schema: readerSchema(entry.type, service) }]),
+  );
 }

@@ -11,7 +11,12 @@ export interface Issue {
 }
 
 type Type = avro.Type & Record<string, any>;
-interface Field { name: string; aliases: string[]; type: Type; defaultValue(): unknown }
+interface Field {
+  name: string;
+  aliases: string[];
+  type: Type;
+  defaultValue(): unknown;
+}
 
 function canResolve(reader: avro.Type, writer: avro.Type): boolean {
   try {
@@ -32,7 +37,10 @@ function explain(reader: Type, writer: Type, path: string, issues: Issue[]): voi
   if (reader.typeName === 'record' && writer.typeName === 'record') {
     const readerNames = [reader.name, ...(reader.aliases ?? [])];
     if (!readerNames.includes(writer.name ?? '')) {
-      issues.push({ field: path, message: `${at(path)}: reader record ${reader.name} cannot read writer record ${writer.name} (different name, no alias)` });
+      issues.push({
+        field: path,
+        message: `${at(path)}: reader record ${reader.name} cannot read writer record ${writer.name} (different name, no alias)`,
+      });
       return;
     }
     for (const field of reader.fields as Field[]) {
@@ -41,7 +49,10 @@ function explain(reader: Type, writer: Type, path: string, issues: Issue[]): voi
       const fieldPath = join(path, field.name);
       if (!written) {
         if (field.defaultValue() === undefined) {
-          issues.push({ field: fieldPath, message: `field "${fieldPath}" is missing from the writer schema and has no default in the reader schema` });
+          issues.push({
+            field: fieldPath,
+            message: `field "${fieldPath}" is missing from the writer schema and has no default in the reader schema`,
+          });
         }
         continue;
       }
@@ -53,24 +64,39 @@ function explain(reader: Type, writer: Type, path: string, issues: Issue[]): voi
     explain(reader.valuesType, writer.valuesType, `${path}{}`, issues);
   } else if (reader.typeName === 'enum' && writer.typeName === 'enum' && reader.name === writer.name) {
     const unknown = (writer.symbols as string[]).filter((symbol) => !(reader.symbols as string[]).includes(symbol));
-    issues.push({ field: path, message: `${at(path)}: reader enum ${reader.name} lacks symbol(s) ${unknown.join(', ')} and has no default` });
+    issues.push({
+      field: path,
+      message: `${at(path)}: reader enum ${reader.name} lacks symbol(s) ${unknown.join(', ')} and has no default`,
+    });
   } else if (writer.typeName.startsWith('union')) {
     for (const branch of writer.types as Type[]) {
       const readable = reader.typeName.startsWith('union')
         ? (reader.types as Type[]).some((candidate) => canResolve(candidate, branch))
         : canResolve(reader, branch);
-      if (!readable) issues.push({ field: path, message: `${at(path)}: reader type ${describe(reader)} cannot read writer union branch ${describe(branch)}` });
+      if (!readable)
+        issues.push({
+          field: path,
+          message: `${at(path)}: reader type ${describe(reader)} cannot read writer union branch ${describe(branch)}`,
+        });
     }
   }
   if (issues.length === before) {
-    issues.push({ field: path, message: `${at(path)}: reader type ${describe(reader)} cannot read writer type ${describe(writer)}` });
+    issues.push({
+      field: path,
+      message: `${at(path)}: reader type ${describe(reader)} cannot read writer type ${describe(writer)}`,
+    });
   }
 }
 
 /** Why data written with `writer` cannot be decoded with `reader`; empty when it can. */
 export function readIssues(reader: object, writer: object): Issue[] {
   const issues: Issue[] = [];
-  explain(avro.Type.forSchema(reader as avro.Schema) as Type, avro.Type.forSchema(writer as avro.Schema) as Type, '', issues);
+  explain(
+    avro.Type.forSchema(reader as avro.Schema) as Type,
+    avro.Type.forSchema(writer as avro.Schema) as Type,
+    '',
+    issues,
+  );
   return issues;
 }
 
@@ -114,7 +140,14 @@ export function historyViolations(history: readonly object[], level: Compatibili
 /** Checks that a reader schema decodes every kept writer version (old events stay on the topic). */
 export function readerViolations(history: readonly object[], readerVersion: number): Violation[] {
   const reader = history[readerVersion - 1];
-  if (!reader) return [{ reader: readerVersion, writer: 0, issues: [{ field: '', message: `reader version v${readerVersion} is not kept in contracts/schemas` }] }];
+  if (!reader)
+    return [
+      {
+        reader: readerVersion,
+        writer: 0,
+        issues: [{ field: '', message: `reader version v${readerVersion} is not kept in contracts/schemas` }],
+      },
+    ];
   return history.flatMap((writer, index) => {
     const issues = readIssues(reader, writer);
     return issues.length > 0 ? [{ reader: readerVersion, writer: index + 1, issues }] : [];
@@ -123,5 +156,7 @@ export function readerViolations(history: readonly object[], readerVersion: numb
 
 /** One line per issue, naming the versions and the field. */
 export function describeViolation(name: string, violation: Violation): string[] {
-  return violation.issues.map((issue) => `${name}: v${violation.reader} cannot read events written with v${violation.writer}: ${issue.message}`);
+  return violation.issues.map(
+    (issue) => `${name}: v${violation.reader} cannot read events written with v${violation.writer}: ${issue.message}`,
+  );
 }

@@ -16,7 +16,11 @@ describe('catalogue', () => {
   test('gives each topic one producer, the service named in the event namespace', () => {
     for (const entry of entries) {
       expect(entry.producer).toBe(topics[entry.topic as keyof typeof topics].producer);
-      expect(entry.type.startsWith(`tulity.${entry.producer}.`) ? entry.type : `${entry.type} is not in tulity.${entry.producer}`).toBe(entry.type);
+      expect(
+        entry.type.startsWith(`tulity.${entry.producer}.`)
+          ? entry.type
+          : `${entry.type} is not in tulity.${entry.producer}`,
+      ).toBe(entry.type);
     }
   });
 
@@ -31,15 +35,33 @@ describe('catalogue', () => {
   });
 
   test('covers the saga on both sides', () => {
-    expect(eventsOf('transactions').map((e) => e.type).sort()).toEqual([
-      'tulity.transactions.PurchaseRecorded', 'tulity.transactions.SaleCancelled', 'tulity.transactions.SaleConfirmed',
-      'tulity.transactions.SaleRejected', 'tulity.transactions.SaleRequested', 'tulity.transactions.SaleReturned',
+    expect(
+      eventsOf('transactions')
+        .map((e) => e.type)
+        .sort(),
+    ).toEqual([
+      'tulity.transactions.PurchaseRecorded',
+      'tulity.transactions.SaleCancelled',
+      'tulity.transactions.SaleConfirmed',
+      'tulity.transactions.SaleRejected',
+      'tulity.transactions.SaleRequested',
+      'tulity.transactions.SaleReturned',
     ]);
     // products reserves, releases and adds stock; the accounts events revoke tokens there.
-    expect(consumedBy('products').map((e) => e.type).sort()).toEqual([
-      'tulity.accounts.SessionRevoked', 'tulity.accounts.UserDeleted', 'tulity.accounts.UserUpdated',
-      'tulity.transactions.PurchaseRecorded', 'tulity.transactions.SaleCancelled', 'tulity.transactions.SaleConfirmed',
-      'tulity.transactions.SaleRejected', 'tulity.transactions.SaleRequested', 'tulity.transactions.SaleReturned',
+    expect(
+      consumedBy('products')
+        .map((e) => e.type)
+        .sort(),
+    ).toEqual([
+      'tulity.accounts.SessionRevoked',
+      'tulity.accounts.UserDeleted',
+      'tulity.accounts.UserUpdated',
+      'tulity.transactions.PurchaseRecorded',
+      'tulity.transactions.SaleCancelled',
+      'tulity.transactions.SaleConfirmed',
+      'tulity.transactions.SaleRejected',
+      'tulity.transactions.SaleRequested',
+      'tulity.transactions.SaleReturned',
     ]);
   });
 
@@ -49,14 +71,31 @@ describe('catalogue', () => {
     expect(readerSchema('tulity.transactions.PurchaseRecorded', 'products')).toBe(purchase.history[0]);
     expect(readerSchema('tulity.transactions.PurchaseRecorded', 'notifications')).toBe(purchase.history[1]);
     expect(readerCatalogue('products')['tulity.transactions.PurchaseRecorded']!.schema).toBe(purchase.history[0]);
-    expect(() => readerSchema('tulity.transactions.PurchaseRecorded', 'accounts')).toThrow(/accounts is not a declared consumer/);
+    expect(() => readerSchema('tulity.transactions.PurchaseRecorded', 'accounts')).toThrow(
+      /accounts is not a declared consumer/,
+    );
   });
 
   test('every schema parses and round-trips a value of its generated type', () => {
     const sale: SaleRequested = {
-      eventId: '0b7e4f5e-5d0c-4a43-9d0c-0e7c1f0f5a11', occurredAt: Date.UTC(2026, 0, 2, 3, 4, 5), correlationId: 'c-1', aggregateId: 'sale-1',
-      cashierId: 'user-1', currency: 'EUR', totalMinor: 2_450,
-      lines: [{ productId: 'p-1', unitLevelId: 'box', quantity: 2, conversionFactor: 12, baseQuantity: 24, unitPriceMinor: 1_225, lineTotalMinor: 2_450 }],
+      eventId: '0b7e4f5e-5d0c-4a43-9d0c-0e7c1f0f5a11',
+      occurredAt: Date.UTC(2026, 0, 2, 3, 4, 5),
+      correlationId: 'c-1',
+      aggregateId: 'sale-1',
+      cashierId: 'user-1',
+      currency: 'EUR',
+      totalMinor: 2_450,
+      lines: [
+        {
+          productId: 'p-1',
+          unitLevelId: 'box',
+          quantity: 2,
+          conversionFactor: 12,
+          baseQuantity: 24,
+          unitPriceMinor: 1_225,
+          lineTotalMinor: 2_450,
+        },
+      ],
     };
     const type = avro.Type.forSchema(catalogue['tulity.transactions.SaleRequested'].schema as avro.Schema);
 
@@ -67,8 +106,15 @@ describe('catalogue', () => {
 
   test('a v2 producer may leave the new field out and readers get its default', () => {
     const purchase: Omit<PurchaseRecorded, 'supplierInvoiceNumber'> = {
-      eventId: '5d1b8c44-37a4-4f0e-8a55-0b0c1d2e3f40', occurredAt: 0, correlationId: 'c', aggregateId: 'purchase-1',
-      recordedBy: 'user-1', supplierName: 'Acme', currency: 'EUR', lines: [], totalMinor: 0,
+      eventId: '5d1b8c44-37a4-4f0e-8a55-0b0c1d2e3f40',
+      occurredAt: 0,
+      correlationId: 'c',
+      aggregateId: 'purchase-1',
+      recordedBy: 'user-1',
+      supplierName: 'Acme',
+      currency: 'EUR',
+      lines: [],
+      totalMinor: 0,
     };
     const type = avro.Type.forSchema(catalogue['tulity.transactions.PurchaseRecorded'].schema as avro.Schema);
 

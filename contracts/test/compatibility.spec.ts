@@ -3,7 +3,9 @@ import { historyViolations, pairsFor, readIssues, readerViolations } from '../sr
 import { fieldsInReason } from '../src/registry';
 
 const line = (quantityType: unknown) => ({
-  type: 'record', name: 'Line', fields: [
+  type: 'record',
+  name: 'Line',
+  fields: [
     { name: 'productId', type: 'string' },
     { name: 'quantity', type: quantityType },
   ],
@@ -45,19 +47,28 @@ describe('readIssues', () => {
   });
 
   test('names a field nested in array items by its path', () => {
-    const retyped = order([v1.fields[0]!, v1.fields[1]!, { name: 'lines', type: { type: 'array', items: line('string') } }]);
+    const retyped = order([
+      v1.fields[0]!,
+      v1.fields[1]!,
+      { name: 'lines', type: { type: 'array', items: line('string') } },
+    ]);
 
     expect(readIssues(retyped, v1).map((issue) => issue.field)).toEqual(['lines[].quantity']);
   });
 
   test('accepts the promotions Avro allows, such as int written and long read', () => {
-    const intLines = order([v1.fields[0]!, v1.fields[1]!, { name: 'lines', type: { type: 'array', items: line('int') } }]);
+    const intLines = order([
+      v1.fields[0]!,
+      v1.fields[1]!,
+      { name: 'lines', type: { type: 'array', items: line('int') } },
+    ]);
 
     expect(readIssues(v1, intLines)).toEqual([]);
   });
 
   test('names an enum that lacks a written symbol and has no default', () => {
-    const mode = (symbols: string[], extra: object = {}) => order([{ name: 'mode', type: { type: 'enum', name: 'Mode', symbols, ...extra } }]);
+    const mode = (symbols: string[], extra: object = {}) =>
+      order([{ name: 'mode', type: { type: 'enum', name: 'Mode', symbols, ...extra } }]);
 
     expect(readIssues(mode(['A']), mode(['A', 'B'])).map((issue) => issue.field)).toEqual(['mode']);
     expect(readIssues(mode(['A'], { default: 'A' }), mode(['A', 'B']))).toEqual([]);
@@ -77,13 +88,18 @@ describe('pairsFor', () => {
   });
 
   test('FORWARD_TRANSITIVE checks every earlier reader against the new writer', () => {
-    expect(pairsFor('FORWARD_TRANSITIVE', 3)).toEqual([{ reader: 1, writer: 3 }, { reader: 2, writer: 3 }]);
+    expect(pairsFor('FORWARD_TRANSITIVE', 3)).toEqual([
+      { reader: 1, writer: 3 },
+      { reader: 2, writer: 3 },
+    ]);
   });
 
   test('FULL_TRANSITIVE checks both directions against every earlier version', () => {
     expect(pairsFor('FULL_TRANSITIVE', 3)).toEqual([
-      { reader: 3, writer: 1 }, { reader: 1, writer: 3 },
-      { reader: 3, writer: 2 }, { reader: 2, writer: 3 },
+      { reader: 3, writer: 1 },
+      { reader: 1, writer: 3 },
+      { reader: 3, writer: 2 },
+      { reader: 2, writer: 3 },
     ]);
   });
 
@@ -114,7 +130,10 @@ describe('historyViolations', () => {
     const restored = order([v1.fields[0]!, { name: 'totalMinor', type: 'string' }, v1.fields[2]!, withNote.fields[3]!]);
 
     expect(historyViolations([v1, retyped, restored], 'BACKWARD').length).toBe(1);
-    expect(historyViolations([v1, retyped, restored], 'BACKWARD_TRANSITIVE').map((v) => [v.reader, v.writer])).toEqual([[2, 1], [3, 1]]);
+    expect(historyViolations([v1, retyped, restored], 'BACKWARD_TRANSITIVE').map((v) => [v.reader, v.writer])).toEqual([
+      [2, 1],
+      [3, 1],
+    ]);
   });
 });
 
@@ -135,13 +154,15 @@ describe('readerViolations', () => {
 describe('fieldsInReason', () => {
   // Reasons as Apicurio 3.0.9 returns them on its ccompat API (409 on POST .../versions).
   test('resolves a pointer to a changed type into the field name', () => {
-    const reason = 'io.apicurio.registry.rules.RuleViolationException: Incompatible artifact: s [AVRO], num of incompatible diffs: {1}, list of diff types: [reader type: STRING not compatible with writer type: LONG at /fields/1/type]';
+    const reason =
+      'io.apicurio.registry.rules.RuleViolationException: Incompatible artifact: s [AVRO], num of incompatible diffs: {1}, list of diff types: [reader type: STRING not compatible with writer type: LONG at /fields/1/type]';
 
     expect(fieldsInReason(reason, v1)).toEqual(['totalMinor']);
   });
 
   test('resolves pointers into array items into a path', () => {
-    const reason = 'list of diff types: [reader type: STRING not compatible with writer type: LONG at /fields/2/type/items/fields/1/type]';
+    const reason =
+      'list of diff types: [reader type: STRING not compatible with writer type: LONG at /fields/2/type/items/fields/1/type]';
 
     expect(fieldsInReason(reason, v1)).toEqual(['lines[].quantity']);
   });
@@ -153,6 +174,8 @@ describe('fieldsInReason', () => {
   });
 
   test('ignores pointers that do not fit the schema', () => {
-    expect(fieldsInReason('reader type: STRING not compatible with writer type: LONG at /fields/9/type', v1)).toEqual([]);
+    expect(fieldsInReason('reader type: STRING not compatible with writer type: LONG at /fields/9/type', v1)).toEqual(
+      [],
+    );
   });
 });

@@ -4,7 +4,13 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { catalogue, entries, type CompatibilityLevel } from '../src/catalogue';
 import {
-  compatibilityOf, defaultRegistryUrl, deleteSubject, isCompatible, registeredVersions, registerSubject, RegistrationError,
+  compatibilityOf,
+  defaultRegistryUrl,
+  deleteSubject,
+  isCompatible,
+  registeredVersions,
+  registerSubject,
+  RegistrationError,
 } from '../src/registry';
 import { contractsDir } from '../scripts/schema-files';
 
@@ -24,12 +30,18 @@ afterAll(async () => {
 });
 
 type Fields = { name: string; type: unknown; default?: unknown }[];
-const withFields = (schema: object, change: (fields: Fields) => Fields) => ({ ...schema, fields: change((schema as { fields: Fields }).fields) });
+const withFields = (schema: object, change: (fields: Fields) => Fields) => ({
+  ...schema,
+  fields: change((schema as { fields: Fields }).fields),
+});
 
 describe('npm run contracts:register', () => {
-  const register = () => spawnSync('npm', ['run', '--silent', 'contracts:register'], {
-    cwd: path.dirname(contractsDir), encoding: 'utf8', env: { ...process.env, TULITY_REGISTRY_URL: registryUrl },
-  });
+  const register = () =>
+    spawnSync('npm', ['run', '--silent', 'contracts:register'], {
+      cwd: path.dirname(contractsDir),
+      encoding: 'utf8',
+      env: { ...process.env, TULITY_REGISTRY_URL: registryUrl },
+    });
 
   test('registers every subject with its level, and a second run adds nothing', async () => {
     const first = register();
@@ -38,7 +50,9 @@ describe('npm run contracts:register', () => {
     const second = register();
 
     expect(second).toMatchObject({ status: 0 });
-    expect(second.stdout).toBe(`[contracts] ${entries.length} subjects registered with their compatibility levels (0 new versions)\n`);
+    expect(second.stdout).toBe(
+      `[contracts] ${entries.length} subjects registered with their compatibility levels (0 new versions)\n`,
+    );
     for (const entry of entries) {
       const versions = (await registeredVersions(registryUrl, entry.subject)).length;
       expect({
@@ -46,7 +60,12 @@ describe('npm run contracts:register', () => {
         compatibility: await compatibilityOf(registryUrl, entry.subject),
         keepsItsHistory: versions >= entry.history.length,
         acceptsItsSchema: await isCompatible(registryUrl, entry.subject, entry.schema),
-      }).toEqual({ subject: entry.subject, compatibility: entry.compatibility, keepsItsHistory: true, acceptsItsSchema: true });
+      }).toEqual({
+        subject: entry.subject,
+        compatibility: entry.compatibility,
+        keepsItsHistory: true,
+        acceptsItsSchema: true,
+      });
     }
   });
 });
@@ -56,10 +75,23 @@ describe('kept versions against the live registry', () => {
     for (const entry of entries) {
       const subject = scratchSubject(entry.subject);
 
-      const result = await registerSubject(registryUrl, { subject, compatibility: entry.compatibility, history: entry.history });
+      const result = await registerSubject(registryUrl, {
+        subject,
+        compatibility: entry.compatibility,
+        history: entry.history,
+      });
 
-      expect({ subject: entry.subject, added: result.added, distinctIds: new Set(result.ids).size, compatibility: await compatibilityOf(registryUrl, subject) })
-        .toEqual({ subject: entry.subject, added: entry.history.length, distinctIds: entry.history.length, compatibility: entry.compatibility });
+      expect({
+        subject: entry.subject,
+        added: result.added,
+        distinctIds: new Set(result.ids).size,
+        compatibility: await compatibilityOf(registryUrl, subject),
+      }).toEqual({
+        subject: entry.subject,
+        added: entry.history.length,
+        distinctIds: entry.history.length,
+        compatibility: entry.compatibility,
+      });
     }
   });
 });
@@ -68,7 +100,11 @@ describe('planted breaking changes against the live registry', () => {
   const purchase = catalogue['tulity.transactions.PurchaseRecorded'];
   const sale = catalogue['tulity.transactions.SaleRequested'];
 
-  async function rejection(name: string, compatibility: CompatibilityLevel, history: readonly object[]): Promise<RegistrationError> {
+  async function rejection(
+    name: string,
+    compatibility: CompatibilityLevel,
+    history: readonly object[],
+  ): Promise<RegistrationError> {
     const subject = scratchSubject(name);
     const caught = await registerSubject(registryUrl, { subject, compatibility, history }).then(
       () => {
@@ -80,12 +116,16 @@ describe('planted breaking changes against the live registry', () => {
     const error = caught as RegistrationError;
     expect(error.subject).toBe(subject);
     expect(error.version).toBe(history.length);
-    expect(await registeredVersions(registryUrl, subject)).toEqual(Array.from({ length: history.length - 1 }, (_, i) => i + 1));
+    expect(await registeredVersions(registryUrl, subject)).toEqual(
+      Array.from({ length: history.length - 1 }, (_, i) => i + 1),
+    );
     return error;
   }
 
   test('a changed type is refused with the registry reason and the field name', async () => {
-    const v3 = withFields(purchase.schema, (fields) => fields.map((f) => (f.name === 'totalMinor' ? { ...f, type: 'string' } : f)));
+    const v3 = withFields(purchase.schema, (fields) =>
+      fields.map((f) => (f.name === 'totalMinor' ? { ...f, type: 'string' } : f)),
+    );
 
     const error = await rejection('type-change', purchase.compatibility, [...purchase.history, v3]);
 
@@ -95,9 +135,21 @@ describe('planted breaking changes against the live registry', () => {
   });
 
   test('a field nested in the lines is named by its path', async () => {
-    const v3 = withFields(purchase.schema, (fields) => fields.map((f) => (f.name !== 'lines' ? f : {
-      ...f, type: { type: 'array', items: withFields((f.type as { items: object }).items, (line) => line.map((l) => (l.name === 'quantity' ? { ...l, type: 'string' } : l))) },
-    })));
+    const v3 = withFields(purchase.schema, (fields) =>
+      fields.map((f) =>
+        f.name !== 'lines'
+          ? f
+          : {
+              ...f,
+              type: {
+                type: 'array',
+                items: withFields((f.type as { items: object }).items, (line) =>
+                  line.map((l) => (l.name === 'quantity' ? { ...l, type: 'string' } : l)),
+                ),
+              },
+            },
+      ),
+    );
 
     const error = await rejection('nested-change', purchase.compatibility, [...purchase.history, v3]);
 

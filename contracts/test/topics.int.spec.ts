@@ -11,7 +11,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const brokers = (process.env.TULITY_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
 test('contracts:topics creates every catalogue topic with its dead-letter topic, and is safe to run again', async () => {
-  const run = () => spawnSync(process.execPath, ['--import', 'tsx', 'contracts/scripts/topics.ts'], { cwd: root, encoding: 'utf8' });
+  const run = () =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'contracts/scripts/topics.ts'], { cwd: root, encoding: 'utf8' });
   const wanted = Object.keys(topics).flatMap((topic) => [topic, `${topic}.dlq`]);
 
   const first = run();

@@ -25,12 +25,36 @@ function withPlantedFile(relative: string, source: string, check: (file: string)
 
 describe('architecture rule', () => {
   const cases = [
-    ['services/products/src/domain/planted-violation.ts', "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n", 'kafkajs'],
-    ['services/accounts/src/application/planted-violation.ts', "import knex from 'knex';\nexport const k = knex;\n", 'knex'],
-    ['services/transactions/src/domain/planted-violation.ts', "import { createLogger } from '@tulity/adapters/logger';\nexport const l = createLogger;\n", '@tulity/adapters/logger'],
-    ['services/notifications/src/application/planted-violation.ts', "import type { Knex } from '../adapters/postgres/db';\nexport type K = Knex;\n", '../adapters/postgres/db'],
-    ['services/products/src/application/planted-violation.ts', "import { toProblem } from '@tulity/adapters/http/problems';\nexport const p = toProblem;\n", '@tulity/adapters/http/problems'],
-    ['adapters/src/core/planted-violation.ts', "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n", 'kafkajs'],
+    [
+      'services/products/src/domain/planted-violation.ts',
+      "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n",
+      'kafkajs',
+    ],
+    [
+      'services/accounts/src/application/planted-violation.ts',
+      "import knex from 'knex';\nexport const k = knex;\n",
+      'knex',
+    ],
+    [
+      'services/transactions/src/domain/planted-violation.ts',
+      "import { createLogger } from '@tulity/adapters/logger';\nexport const l = createLogger;\n",
+      '@tulity/adapters/logger',
+    ],
+    [
+      'services/notifications/src/application/planted-violation.ts',
+      "import type { Knex } from '../adapters/postgres/db';\nexport type K = Knex;\n",
+      '../adapters/postgres/db',
+    ],
+    [
+      'services/products/src/application/planted-violation.ts',
+      "import { toProblem } from '@tulity/adapters/http/problems';\nexport const p = toProblem;\n",
+      '@tulity/adapters/http/problems',
+    ],
+    [
+      'adapters/src/core/planted-violation.ts',
+      "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n",
+      'kafkajs',
+    ],
   ] as const;
 
   for (const [relative, source, imported] of cases) {
@@ -67,9 +91,13 @@ describe('architecture rule', () => {
   });
 
   test('the same file outside domain/ and application/ may use infrastructure', () => {
-    withPlantedFile('services/products/src/adapters/kafka/planted-ok.ts', "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n", (file) => {
-      const result = lint(file);
-      expect(result).toMatchObject({ status: 0 });
-    });
+    withPlantedFile(
+      'services/products/src/adapters/kafka/planted-ok.ts',
+      "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n",
+      (file) => {
+        const result = lint(file);
+        expect(result).toMatchObject({ status: 0 });
+      },
+    );
   });
 });

@@ -56,8 +56,8 @@ describe('docker-compose.yml', () => {
   }
 
   test("accounts believes X-Forwarded-For from the web proxy's fixed address only", () => {
-    const webAddress = (compose.services.web as { networks?: { default?: { ipv4_address?: string } } }).networks?.default
-      ?.ipv4_address;
+    const webAddress = (compose.services.web as { networks?: { default?: { ipv4_address?: string } } }).networks
+      ?.default?.ipv4_address;
     expect(webAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     expect(compose.services.accounts?.environment?.TULITY_TRUSTED_PROXIES).toBe(webAddress);
   });

@@ -77,7 +77,9 @@ describe('local stack smoke', () => {
     });
 
     expect({ status: response.status, body: await response.text() }).toMatchObject({ status: 409 });
-    const versions = (await (await fetch(`${registryUrl}/subjects/${encodeURIComponent(subject)}/versions`)).json()) as number[];
+    const versions = (await (
+      await fetch(`${registryUrl}/subjects/${encodeURIComponent(subject)}/versions`)
+    ).json()) as number[];
     expect(versions).toEqual([1]);
   });
 });

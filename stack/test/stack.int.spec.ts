@@ -47,7 +47,10 @@ describe('stack runner', () => {
 
     const result = runCli(['up'], stackDir);
 
-    expectOneLineError(result, new RegExp(`port ${config.kafka.port} for kafka is taken by another process — stop it, or set TULITY_KAFKA_PORT`));
+    expectOneLineError(
+      result,
+      new RegExp(`port ${config.kafka.port} for kafka is taken by another process — stop it, or set TULITY_KAFKA_PORT`),
+    );
     expect(fs.existsSync(path.join(stackDir, 'run', 'kafka.pid'))).toBe(false);
     expect(fs.existsSync(path.join(stackDir, 'run', 'registry.pid'))).toBe(false);
   });
@@ -55,13 +58,19 @@ describe('stack runner', () => {
   test('an unreachable Postgres stops start-up with a one-line reason and a hint', () => {
     const result = runCli(['up'], tempStack(), { TULITY_PG_ADMIN_URL: 'postgres://postgres@127.0.0.1:1/postgres' });
 
-    expectOneLineError(result, /PostgreSQL is unreachable at postgres:\/\/127\.0\.0\.1:1\/postgres .* — start it, .* or set TULITY_PG_ADMIN_URL/);
+    expectOneLineError(
+      result,
+      /PostgreSQL is unreachable at postgres:\/\/127\.0\.0\.1:1\/postgres .* — start it, .* or set TULITY_PG_ADMIN_URL/,
+    );
   });
 
   test('a Kafka version Maven cannot resolve stops start-up and names the Maven log', () => {
     const stackDir = tempStack();
 
-    const result = runCli(['fetch'], stackDir, { TULITY_STACK_CACHE: path.join(stackDir, 'cache'), TULITY_KAFKA_VERSION: '0.0.404' });
+    const result = runCli(['fetch'], stackDir, {
+      TULITY_STACK_CACHE: path.join(stackDir, 'cache'),
+      TULITY_KAFKA_VERSION: '0.0.404',
+    });
 
     expectOneLineError(result, /Maven could not resolve the Kafka jars — see .*maven\.log/);
     expect(fs.existsSync(path.join(stackDir, 'cache', 'kafka-0.0.404', '.complete'))).toBe(false);
@@ -73,7 +82,9 @@ describe('stack runner', () => {
     await own.end();
 
     const foreign = config.databaseOf('accounts');
-    const intruder = new pg.Client({ connectionString: foreign.url.replace('tulity_accounts:tulity_accounts', 'tulity_products:tulity_products') });
+    const intruder = new pg.Client({
+      connectionString: foreign.url.replace('tulity_accounts:tulity_accounts', 'tulity_products:tulity_products'),
+    });
     await expect(intruder.connect()).rejects.toThrow(/permission denied for database "tulity_accounts"/);
     await intruder.end().catch(() => {});
   });

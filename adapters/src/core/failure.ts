@@ -3,13 +3,7 @@
 
 /** What went wrong, as the caller must understand it; the HTTP edge maps each kind to one status. */
 export type FailureKind =
-  | 'invalid'
-  | 'unprocessable'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not-found'
-  | 'conflict'
-  | 'throttled';
+  'invalid' | 'unprocessable' | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'throttled';
 
 export interface FieldProblem {
   field: string;

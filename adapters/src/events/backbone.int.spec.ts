@@ -11,8 +11,19 @@ import { deadLetterTopic } from './dead-letters';
 import { encodeWire } from './wire';
 import { INBOX_TABLE, OUTBOX_TABLE } from './tables';
 import {
-  counterTotal, EFFECTS_TABLE, itemPayload, itemRecorded, recordEffect, registerSubject, resetTables,
-  sharedBrokers, sharedRegistryUrl, testDatabaseUrl, unique, waitFor, waitForSettled,
+  counterTotal,
+  EFFECTS_TABLE,
+  itemPayload,
+  itemRecorded,
+  recordEffect,
+  registerSubject,
+  resetTables,
+  sharedBrokers,
+  sharedRegistryUrl,
+  testDatabaseUrl,
+  unique,
+  waitFor,
+  waitForSettled,
 } from '../testing/events';
 import { readTopic } from '../testing/topic-reader';
 import { spawnEventProcess } from '../testing/children';
@@ -47,18 +58,37 @@ async function scenario(name: string) {
   return { topic, definition, catalogue, outbox, write, commit, effects };
 }
 
-function consumerOptions(catalogue: Record<string, ReturnType<typeof itemRecorded>>, groupId: string, metrics = createMetrics(groupId)) {
+function consumerOptions(
+  catalogue: Record<string, ReturnType<typeof itemRecorded>>,
+  groupId: string,
+  metrics = createMetrics(groupId),
+) {
   const [type] = Object.keys(catalogue);
   return {
-    groupId, db, kafka, registryUrl: sharedRegistryUrl, catalogue, logger, metrics, fromBeginning: true,
-    retryMinMs: 50, retryMaxMs: 500,
+    groupId,
+    db,
+    kafka,
+    registryUrl: sharedRegistryUrl,
+    catalogue,
+    logger,
+    metrics,
+    fromBeginning: true,
+    retryMinMs: 50,
+    retryMaxMs: 500,
     handlers: { [type!]: (event: any, trx: any) => recordEffect(groupId, event, trx) },
   };
 }
 
 const relayOptions = (service: string, catalogue: Record<string, ReturnType<typeof itemRecorded>>) => ({
-  service, db, kafka, registryUrl: sharedRegistryUrl, catalogue, logger, metrics: createMetrics(service),
-  lockRetryMs: 200, retryMaxMs: 1000,
+  service,
+  db,
+  kafka,
+  registryUrl: sharedRegistryUrl,
+  catalogue,
+  logger,
+  metrics: createMetrics(service),
+  lockRetryMs: 200,
+  retryMaxMs: 1000,
 });
 
 const counter = (metrics: ReturnType<typeof createMetrics>, name: string) => counterTotal(metrics.registry, name);
@@ -80,13 +110,18 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
     const relayMetrics = createMetrics('relay');
     const consumerMetrics = createMetrics(groupId);
     const relay = startRelay({ ...relayOptions(unique('svc'), s.catalogue), metrics: relayMetrics });
-    const consumer = await startConsumer({ ...consumerOptions(s.catalogue, groupId, consumerMetrics), lagIntervalMs: 200 });
+    const consumer = await startConsumer({
+      ...consumerOptions(s.catalogue, groupId, consumerMetrics),
+      lagIntervalMs: 200,
+    });
     try {
       const rolledBack = s.write('k0', 0);
-      await expect(db.transaction(async (trx) => {
-        await s.outbox.write(trx, [rolledBack.event]);
-        throw new Error('use case failed after writing its event');
-      })).rejects.toThrow(/use case failed/);
+      await expect(
+        db.transaction(async (trx) => {
+          await s.outbox.write(trx, [rolledBack.event]);
+          throw new Error('use case failed after writing its event');
+        }),
+      ).rejects.toThrow(/use case failed/);
       const sent = await s.commit(Array.from({ length: 30 }, (_, i) => [`k${i % 3}`, i]));
 
       await waitFor('30 effects', async () => (await s.effects(groupId)).length >= 30);
@@ -104,10 +139,13 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
 
       expect(await counter(relayMetrics, 'relay_published_total')).toBe(30);
       expect(await counter(consumerMetrics, 'consumer_processed_total')).toBe(30);
-      const endToEnd = (await consumerMetrics.registry.getSingleMetric('event_end_to_end_seconds')!.get()).values as Array<{ metricName?: string; value: number }>;
+      const endToEnd = (await consumerMetrics.registry.getSingleMetric('event_end_to_end_seconds')!.get())
+        .values as Array<{ metricName?: string; value: number }>;
       expect(endToEnd.find((v) => v.metricName === 'event_end_to_end_seconds_count')?.value).toBe(30);
       const lag = await waitFor('the lag gauge to show every partition caught up', async () => {
-        const values = (await consumerMetrics.registry.getSingleMetric('consumer_lag')!.get()).values.filter((v) => v.labels.topic === s.topic);
+        const values = (await consumerMetrics.registry.getSingleMetric('consumer_lag')!.get()).values.filter(
+          (v) => v.labels.topic === s.topic,
+        );
         return values.length > 0 && values.every((v) => v.value === 0) ? values : undefined;
       });
       expect(lag!.every((v) => v.labels.group === groupId)).toBeTruthy();
@@ -128,9 +166,15 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
       const slow = await db.transaction();
       const late = s.write('late', 1);
       await s.outbox.write(slow, [late.event]);
-      const early = await s.commit([['a', 1], ['b', 1], ['c', 1]]);
-      await waitFor('the later ids published', async () =>
-        (await db(OUTBOX_TABLE).whereIn('event_id', early).whereNotNull('published_at')).length === 3);
+      const early = await s.commit([
+        ['a', 1],
+        ['b', 1],
+        ['c', 1],
+      ]);
+      await waitFor(
+        'the later ids published',
+        async () => (await db(OUTBOX_TABLE).whereIn('event_id', early).whereNotNull('published_at')).length === 3,
+      );
       await slow.commit();
 
       await waitFor('the late event applied', async () => (await s.effects(groupId)).length >= 4);
@@ -138,7 +182,9 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
       expect([...applied].sort()).toEqual([...early, late.id].sort());
       const [lateOutbox] = await db(OUTBOX_TABLE).where({ event_id: late.id });
       // The late transaction holds a lower id than rows published before it.
-      expect(Number(lateOutbox.id)).toBeLessThan(Number((await db(OUTBOX_TABLE).whereIn('event_id', early).max('id as id'))[0]!.id));
+      expect(Number(lateOutbox.id)).toBeLessThan(
+        Number((await db(OUTBOX_TABLE).whereIn('event_id', early).max('id as id'))[0]!.id),
+      );
     } finally {
       await consumer.stop();
       await relay.stop();
@@ -150,8 +196,14 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
     const relay = startRelay({ ...relayOptions(unique('svc'), s.catalogue), retentionMs: 300, pruneIntervalMs: 50 });
     try {
       const [id] = await s.commit([['k', 1]]);
-      await waitFor('the event published', async () => (await db(OUTBOX_TABLE).where({ event_id: id }).whereNotNull('published_at')).length === 1);
-      await waitFor('the published row pruned', async () => (await db(OUTBOX_TABLE).where({ event_id: id })).length === 0);
+      await waitFor(
+        'the event published',
+        async () => (await db(OUTBOX_TABLE).where({ event_id: id }).whereNotNull('published_at')).length === 1,
+      );
+      await waitFor(
+        'the published row pruned',
+        async () => (await db(OUTBOX_TABLE).where({ event_id: id })).length === 0,
+      );
     } finally {
       await relay.stop();
     }
@@ -163,16 +215,30 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
     const metrics = createMetrics(service);
     const relay = startRelay({ ...relayOptions(service, s.catalogue), metrics });
     try {
-      const before = await s.commit([['k', 1], ['k', 2]]);
-      await waitFor('the first events published', async () => (await db(OUTBOX_TABLE).whereNull('published_at')).length === 0);
+      const before = await s.commit([
+        ['k', 1],
+        ['k', 2],
+      ]);
+      await waitFor(
+        'the first events published',
+        async () => (await db(OUTBOX_TABLE).whereNull('published_at')).length === 0,
+      );
       const killed = await db.raw(
         `select pg_terminate_backend(pid) as done from pg_locks
-         where locktype = 'advisory' and granted and objid = hashtext(?)::oid`, [`tulity-relay:${service}`]);
+         where locktype = 'advisory' and granted and objid = hashtext(?)::oid`,
+        [`tulity-relay:${service}`],
+      );
       // Exactly one session held the relay lock.
       expect(killed.rows.length).toBe(1);
 
-      const after = await s.commit([['k', 3], ['k', 4]]);
-      await waitFor('the later events published', async () => (await db(OUTBOX_TABLE).whereNull('published_at')).length === 0);
+      const after = await s.commit([
+        ['k', 3],
+        ['k', 4],
+      ]);
+      await waitFor(
+        'the later events published',
+        async () => (await db(OUTBOX_TABLE).whereNull('published_at')).length === 0,
+      );
       expect(relay.isActive).toBeTruthy();
       // The broken session was noticed.
       expect(await counter(metrics, 'relay_failures_total')).toBeGreaterThanOrEqual(1);
@@ -186,7 +252,14 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
     const s = await scenario('relaykill');
     const groupId = unique('g-relaykill');
     const service = unique('svc');
-    const base = { role: 'relay' as const, name: service, databaseUrl: testDatabaseUrl, brokers: sharedBrokers, registryUrl: sharedRegistryUrl, catalogue: s.catalogue };
+    const base = {
+      role: 'relay' as const,
+      name: service,
+      databaseUrl: testDatabaseUrl,
+      brokers: sharedBrokers,
+      registryUrl: sharedRegistryUrl,
+      catalogue: s.catalogue,
+    };
     const sent = await s.commit(Array.from({ length: 40 }, (_, i) => [`k${i % 4}`, i]));
 
     const doomed = spawnEventProcess({ ...base, killAfter: 1 });
@@ -202,11 +275,21 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
     const consumer = await startConsumer(consumerOptions(s.catalogue, groupId, metrics));
     const survivor = spawnEventProcess(base);
     try {
-      await waitFor('every event published', async () =>
-        Number((await db(OUTBOX_TABLE).whereNull('published_at').count<{ count: string }[]>('* as count'))[0]!.count) === 0);
+      await waitFor(
+        'every event published',
+        async () =>
+          Number(
+            (await db(OUTBOX_TABLE).whereNull('published_at').count<{ count: string }[]>('* as count'))[0]!.count,
+          ) === 0,
+      );
       const onTopic = await readTopic(kafka, s.topic, 40 + produced.length);
-      await waitFor('every message handled', async () =>
-        (await counter(metrics, 'consumer_processed_total')) + (await counter(metrics, 'consumer_duplicates_total')) >= onTopic.length);
+      await waitFor(
+        'every message handled',
+        async () =>
+          (await counter(metrics, 'consumer_processed_total')) +
+            (await counter(metrics, 'consumer_duplicates_total')) >=
+          onTopic.length,
+      );
 
       const applied = (await s.effects(groupId)).map((row) => row.event_id);
       // Each event applied exactly once.
@@ -223,7 +306,14 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
   test('a consumer SIGKILLed after its database commit and before its offset commit applies nothing twice', async () => {
     const s = await scenario('consumerkill');
     const groupId = unique('g-consumerkill');
-    const base = { role: 'consumer' as const, name: groupId, databaseUrl: testDatabaseUrl, brokers: sharedBrokers, registryUrl: sharedRegistryUrl, catalogue: s.catalogue };
+    const base = {
+      role: 'consumer' as const,
+      name: groupId,
+      databaseUrl: testDatabaseUrl,
+      brokers: sharedBrokers,
+      registryUrl: sharedRegistryUrl,
+      catalogue: s.catalogue,
+    };
     const relay = startRelay(relayOptions(unique('svc'), s.catalogue));
     try {
       const sent = await s.commit(Array.from({ length: 30 }, (_, i) => ['one-key', i]));
@@ -246,8 +336,11 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
           const ends = await admin.fetchTopicOffsets(s.topic);
           await waitFor('the survivor to commit every offset', async () => {
             const [committed] = await admin.fetchOffsets({ groupId, topics: [s.topic] });
-            return ends.every((end) => committed!.partitions.find((p) => p.partition === end.partition)?.offset === end.high
-              || end.high === end.low);
+            return ends.every(
+              (end) =>
+                committed!.partitions.find((p) => p.partition === end.partition)?.offset === end.high ||
+                end.high === end.low,
+            );
           });
         } finally {
           await survivor.stop();
@@ -269,7 +362,14 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
     const s = await scenario('failover');
     const groupId = unique('g-failover');
     const service = unique('svc');
-    const base = { role: 'relay' as const, name: service, databaseUrl: testDatabaseUrl, brokers: sharedBrokers, registryUrl: sharedRegistryUrl, catalogue: s.catalogue };
+    const base = {
+      role: 'relay' as const,
+      name: service,
+      databaseUrl: testDatabaseUrl,
+      brokers: sharedBrokers,
+      registryUrl: sharedRegistryUrl,
+      catalogue: s.catalogue,
+    };
     const metrics = createMetrics(groupId);
     const consumer = await startConsumer(consumerOptions(s.catalogue, groupId, metrics));
     const first = spawnEventProcess(base);
@@ -281,8 +381,14 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
       for (let seq = 0; seq < rounds; seq++) {
         await s.commit(keys.map((key) => [key, seq]));
         if (seq === rounds / 2) {
-          await waitFor('some events published by the first relay', async () =>
-            Number((await db(OUTBOX_TABLE).whereNotNull('published_at').count<{ count: string }[]>('* as count'))[0]!.count) > 0);
+          await waitFor(
+            'some events published by the first relay',
+            async () =>
+              Number(
+                (await db(OUTBOX_TABLE).whereNotNull('published_at').count<{ count: string }[]>('* as count'))[0]!
+                  .count,
+              ) > 0,
+          );
           first.child.kill('SIGKILL');
           await first.exited;
         }
@@ -307,31 +413,53 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
   test('consumers read events written with an older or a newer schema version through their own reader schema', async () => {
     const s = await scenario('evolution');
     const v1 = s.definition;
-    const v2 = { ...v1, schema: { ...v1.schema, fields: [...v1.schema.fields, { name: 'note', type: 'string', default: '' }] } };
+    const v2 = {
+      ...v1,
+      schema: { ...v1.schema, fields: [...v1.schema.fields, { name: 'note', type: 'string', default: '' }] },
+    };
     await registerSubject(sharedRegistryUrl, v2.subject, v2.schema);
     const seen: Record<string, Array<Record<string, unknown>>> = { v1: [], v2: [] };
-    const readers = await Promise.all((['v1', 'v2'] as const).map((version) => {
-      const groupId = unique(`g-${version}`);
-      return startConsumer({
-        ...consumerOptions({ [v1.type]: version === 'v1' ? v1 : v2 }, groupId),
-        handlers: { [v1.type]: async (event) => { seen[version]!.push(event.payload); } },
-      });
-    }));
+    const readers = await Promise.all(
+      (['v1', 'v2'] as const).map((version) => {
+        const groupId = unique(`g-${version}`);
+        return startConsumer({
+          ...consumerOptions({ [v1.type]: version === 'v1' ? v1 : v2 }, groupId),
+          handlers: {
+            [v1.type]: async (event) => {
+              seen[version]!.push(event.payload);
+            },
+          },
+        });
+      }),
+    );
     try {
       const [old] = await s.commit([['k', 1]]);
       const oldRelay = startRelay(relayOptions(unique('svc'), { [v1.type]: v1 }));
-      await waitFor('the v1 event published', async () => (await db(OUTBOX_TABLE).whereNull('published_at')).length === 0);
+      await waitFor(
+        'the v1 event published',
+        async () => (await db(OUTBOX_TABLE).whereNull('published_at')).length === 0,
+      );
       await oldRelay.stop();
       const newer = itemPayload('k', 2);
-      await db.transaction((trx) => createOutbox({ [v1.type]: v2 }).write(trx, [{ type: v1.type, key: 'k', payload: { ...newer, note: 'added in v2' } }]));
+      await db.transaction((trx) =>
+        createOutbox({ [v1.type]: v2 }).write(trx, [
+          { type: v1.type, key: 'k', payload: { ...newer, note: 'added in v2' } },
+        ]),
+      );
       const newRelay = startRelay(relayOptions(unique('svc'), { [v1.type]: v2 }));
       try {
         await waitFor('both readers saw both events', () => seen.v1!.length === 2 && seen.v2!.length === 2);
       } finally {
         await newRelay.stop();
       }
-      expect(seen.v1!.map((p) => [p.eventId, 'note' in p])).toEqual([[old, false], [newer.eventId, false]]);
-      expect(seen.v2!.map((p) => [p.eventId, p.note])).toEqual([[old, ''], [newer.eventId, 'added in v2']]);
+      expect(seen.v1!.map((p) => [p.eventId, 'note' in p])).toEqual([
+        [old, false],
+        [newer.eventId, false],
+      ]);
+      expect(seen.v2!.map((p) => [p.eventId, p.note])).toEqual([
+        [old, ''],
+        [newer.eventId, 'added in v2'],
+      ]);
     } finally {
       await Promise.all(readers.map((reader) => reader.stop()));
     }
@@ -344,7 +472,9 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
     const attempts = new Map<number, number>();
     const consumer = await startConsumer({
       ...consumerOptions(s.catalogue, groupId, metrics),
-      maxAttempts: 4, retryMinMs: 20, retryMaxMs: 50,
+      maxAttempts: 4,
+      retryMinMs: 20,
+      retryMaxMs: 50,
       handlers: {
         [s.definition.type]: async (event, trx) => {
           const seq = Number(event.payload.seq);
@@ -357,13 +487,19 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
     });
     const relay = startRelay(relayOptions(unique('svc'), s.catalogue));
     try {
-      const [flaky, broken, healthy] = await s.commit([['k', 1], ['k', 2], ['k', 3]]);
+      const [flaky, broken, healthy] = await s.commit([
+        ['k', 1],
+        ['k', 2],
+        ['k', 3],
+      ]);
       await waitForSettled(db, kafka, s.topic, metrics.registry);
 
       expect((await s.effects(groupId)).map((row) => row.event_id)).toEqual([flaky, healthy]);
       const [letter] = await readTopic(kafka, deadLetterTopic(s.topic), 1);
       expect(letter!.message.headers?.['dlq-reason']?.toString()).toBe('retries-exhausted');
-      expect(letter!.message.headers?.['dlq-error']?.toString() ?? '').toMatch(/4 attempts, last: a bug that never goes away/);
+      expect(letter!.message.headers?.['dlq-error']?.toString() ?? '').toMatch(
+        /4 attempts, last: a bug that never goes away/,
+      );
       expect(letter!.message.headers?.['event-id']?.toString()).toBe(broken);
       // Failures are counted on the one-by-one path: the broken event fails 3 times there before its
       // 4th attempt dead-letters it; the flaky one at least once (when the three arrive in one run,
@@ -393,7 +529,10 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
     });
     const relay = startRelay(relayOptions(unique('svc'), s.catalogue));
     try {
-      const [, e2] = await s.commit([['bad-data', 1], ['bad-data', 2]]);
+      const [, e2] = await s.commit([
+        ['bad-data', 1],
+        ['bad-data', 2],
+      ]);
       await waitFor('e2 applied', async () => (await s.effects(groupId)).some((row) => row.event_id === e2));
       const [letter] = await readTopic(kafka, deadLetterTopic(s.topic), 1);
       expect(letter!.message.headers?.['dlq-reason']?.toString()).toBe('rejected');
@@ -425,11 +564,18 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
     try {
       const [e1] = await s.commit([['poisoned', 1]]);
       await waitFor('e1 applied', async () => (await s.effects(groupId)).length === 1);
-      await producer.send({ topic: s.topic, acks: -1, messages: [
-        { key: 'poisoned', value: Buffer.from('not avro at all') },
-        { key: 'poisoned', value: encodeWire(2 ** 31 - 7, Buffer.from([2, 0])) },
-      ] });
-      const [e2, e3] = await s.commit([['poisoned', 2], ['poisoned', 3]]);
+      await producer.send({
+        topic: s.topic,
+        acks: -1,
+        messages: [
+          { key: 'poisoned', value: Buffer.from('not avro at all') },
+          { key: 'poisoned', value: encodeWire(2 ** 31 - 7, Buffer.from([2, 0])) },
+        ],
+      });
+      const [e2, e3] = await s.commit([
+        ['poisoned', 2],
+        ['poisoned', 3],
+      ]);
 
       await waitFor('e3 applied', async () => (await s.effects(groupId)).some((row) => row.event_id === e3));
       const letters = await readTopic(kafka, deadLetterTopic(s.topic), 3);
@@ -449,8 +595,13 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
       fixed = true;
       const { replayed } = await replayDeadLetters({ kafka, deadLetterTopic: deadLetterTopic(s.topic), logger });
       expect(replayed).toBe(3);
-      await waitFor('e2 applied after replay', async () => (await s.effects(groupId)).some((row) => row.event_id === e2));
-      await waitFor('the still-poisonous letters dead-lettered again', async () => (await counter(metrics, 'consumer_dead_lettered_total')) === 5);
+      await waitFor('e2 applied after replay', async () =>
+        (await s.effects(groupId)).some((row) => row.event_id === e2),
+      );
+      await waitFor(
+        'the still-poisonous letters dead-lettered again',
+        async () => (await counter(metrics, 'consumer_dead_lettered_total')) === 5,
+      );
       expect((await s.effects(groupId)).map((row) => row.event_id)).toEqual([e1, e3, e2]);
     } finally {
       await producer.disconnect();

@@ -20,7 +20,9 @@ export type EventCatalogue = Readonly<Record<string, EventDefinition>>;
 export function definitionOf(catalogue: EventCatalogue, type: string): EventDefinition {
   const definition = catalogue[type];
   if (!definition) {
-    throw new Error(`event type "${type}" is not in the catalogue (known: ${Object.keys(catalogue).join(', ') || 'none'})`);
+    throw new Error(
+      `event type "${type}" is not in the catalogue (known: ${Object.keys(catalogue).join(', ') || 'none'})`,
+    );
   }
   return definition;
 }

@@ -62,9 +62,21 @@ export interface Consumer {
  */
 export async function startConsumer(options: ConsumerOptions): Promise<Consumer> {
   const {
-    groupId, db, kafka, catalogue, handlers, fromBeginning = false, maxAttempts = 20,
-    retryMinMs = 200, retryMaxMs = 10_000, lagIntervalMs = 5000, sessionTimeoutMs = 30_000,
-    maxRun = 100, partitionsConsumedConcurrently = 3, restartMinMs = 1000, restartMaxMs = 30_000,
+    groupId,
+    db,
+    kafka,
+    catalogue,
+    handlers,
+    fromBeginning = false,
+    maxAttempts = 20,
+    retryMinMs = 200,
+    retryMaxMs = 10_000,
+    lagIntervalMs = 5000,
+    sessionTimeoutMs = 30_000,
+    maxRun = 100,
+    partitionsConsumedConcurrently = 3,
+    restartMinMs = 1000,
+    restartMaxMs = 30_000,
   } = options;
   const logger = options.logger.child({ component: 'consumer', groupId });
   const metrics = eventMetrics(options.metrics.registry);
@@ -75,26 +87,50 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   const isStopping = () => stopping;
 
   const consumer = kafka.consumer({
-    groupId, allowAutoTopicCreation: true, sessionTimeout: sessionTimeoutMs, heartbeatInterval: Math.min(3000, sessionTimeoutMs / 5),
+    groupId,
+    allowAutoTopicCreation: true,
+    sessionTimeout: sessionTimeoutMs,
+    heartbeatInterval: Math.min(3000, sessionTimeoutMs / 5),
   });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
   const admin = kafka.admin();
 
   const decode = createDecoder(createRegistryClient(options.registryUrl), readers);
   const { applyRun, applyOne } = createApplier({
-    groupId, db, decode, applyIn: inbox(groupId, handlers), metrics, maxRun, afterApply: options.afterApply,
+    groupId,
+    db,
+    decode,
+    applyIn: inbox(groupId, handlers),
+    metrics,
+    maxRun,
+    afterApply: options.afterApply,
   });
   const handleOne = oneByOne({
-    groupId, decode, applyOne, deadLetter: deadLetterSender(producer, groupId, metrics, logger), metrics, logger,
-    maxAttempts, retryMinMs, retryMaxMs, pause, isStopping,
+    groupId,
+    decode,
+    applyOne,
+    deadLetter: deadLetterSender(producer, groupId, metrics, logger),
+    metrics,
+    logger,
+    maxAttempts,
+    retryMinMs,
+    retryMaxMs,
+    pause,
+    isStopping,
   });
 
   await Promise.all([consumer.connect(), producer.connect(), admin.connect()]);
   // Subscribing to a topic nobody has written yet fails: create it and its dead-letter topic.
-  await ensureTopics(admin, topics.flatMap((topic) => [topic, deadLetterTopic(topic)]));
+  await ensureTopics(
+    admin,
+    topics.flatMap((topic) => [topic, deadLetterTopic(topic)]),
+  );
   await consumer.subscribe({ topics, fromBeginning });
   const joined = new Promise<void>((resolve) => {
-    const off = consumer.on(consumer.events.GROUP_JOIN, () => { off(); resolve(); });
+    const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+      off();
+      resolve();
+    });
   });
   const runConfig = {
     autoCommit: false,
@@ -102,7 +138,16 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
     partitionsConsumedConcurrently,
     eachBatch: batchWorker({ consumer, applyRun, handleOne, isStopping }),
   };
-  const restarts = restartOnCrash({ consumer, runConfig, groupId, metrics, logger, isStopping, restartMinMs, restartMaxMs });
+  const restarts = restartOnCrash({
+    consumer,
+    runConfig,
+    groupId,
+    metrics,
+    logger,
+    isStopping,
+    restartMinMs,
+    restartMaxMs,
+  });
   await consumer.run(runConfig);
   const refreshLag = lagRefresher(admin, groupId, topics, metrics, logger);
   const lagTimer = setInterval(() => void refreshLag(), lagIntervalMs);

@@ -39,30 +39,97 @@ export function eventMetrics(registry: Registry): EventMetrics {
         total.oldestAgeSeconds = Math.max(total.oldestAgeSeconds, oldestAgeSeconds);
       }
       return total;
-    })().finally(() => { reading = undefined; });
+    })().finally(() => {
+      reading = undefined;
+    });
     return reading;
   };
   const metrics: EventMetrics = {
     outboxProbes,
-    relayActive: new Gauge({ name: 'relay_active', help: '1 while this process holds the relay lock.', labelNames: ['service'], registers }),
-    relayPublished: new Counter({ name: 'relay_published_total', help: 'Outbox events the broker acknowledged.', labelNames: ['topic', 'type'], registers }),
-    relayFailures: new Counter({ name: 'relay_failures_total', help: 'Relay batches that failed, by the stage that failed (database, registry, encode, kafka).', labelNames: ['stage'], registers }),
-    relayPublishLatency: new Histogram({ name: 'relay_publish_latency_seconds', help: 'From outbox write to broker acknowledgement.', labelNames: ['topic'], buckets: latencyBuckets, registers }),
-    consumerProcessed: new Counter({ name: 'consumer_processed_total', help: 'Events applied (inbox row and effect committed).', labelNames: ['group', 'type'], registers }),
-    consumerDuplicates: new Counter({ name: 'consumer_duplicates_total', help: 'Events skipped because the inbox already held their id.', labelNames: ['group', 'type'], registers }),
-    consumerFailures: new Counter({ name: 'consumer_failures_total', help: 'Attempts to apply one event that failed and will be retried (a failed run of events is retried one by one, not counted here).', labelNames: ['group', 'type'], registers }),
-    consumerDeadLettered: new Counter({ name: 'consumer_dead_lettered_total', help: 'Messages sent to the dead-letter topic, by reason.', labelNames: ['group', 'topic', 'reason'], registers }),
-    consumerRestarts: new Counter({ name: 'consumer_restarts_total', help: 'Times the consumer crashed after it had started and was restarted.', labelNames: ['group'], registers }),
-    endToEnd: new Histogram({ name: 'event_end_to_end_seconds', help: 'From the event occurring to its effect being committed by a consumer.', labelNames: ['group', 'type'], buckets: latencyBuckets, registers }),
-    consumerLag: new Gauge({ name: 'consumer_lag', help: 'End offset minus committed offset.', labelNames: ['group', 'topic', 'partition'], registers }),
+    relayActive: new Gauge({
+      name: 'relay_active',
+      help: '1 while this process holds the relay lock.',
+      labelNames: ['service'],
+      registers,
+    }),
+    relayPublished: new Counter({
+      name: 'relay_published_total',
+      help: 'Outbox events the broker acknowledged.',
+      labelNames: ['topic', 'type'],
+      registers,
+    }),
+    relayFailures: new Counter({
+      name: 'relay_failures_total',
+      help: 'Relay batches that failed, by the stage that failed (database, registry, encode, kafka).',
+      labelNames: ['stage'],
+      registers,
+    }),
+    relayPublishLatency: new Histogram({
+      name: 'relay_publish_latency_seconds',
+      help: 'From outbox write to broker acknowledgement.',
+      labelNames: ['topic'],
+      buckets: latencyBuckets,
+      registers,
+    }),
+    consumerProcessed: new Counter({
+      name: 'consumer_processed_total',
+      help: 'Events applied (inbox row and effect committed).',
+      labelNames: ['group', 'type'],
+      registers,
+    }),
+    consumerDuplicates: new Counter({
+      name: 'consumer_duplicates_total',
+      help: 'Events skipped because the inbox already held their id.',
+      labelNames: ['group', 'type'],
+      registers,
+    }),
+    consumerFailures: new Counter({
+      name: 'consumer_failures_total',
+      help: 'Attempts to apply one event that failed and will be retried (a failed run of events is retried one by one, not counted here).',
+      labelNames: ['group', 'type'],
+      registers,
+    }),
+    consumerDeadLettered: new Counter({
+      name: 'consumer_dead_lettered_total',
+      help: 'Messages sent to the dead-letter topic, by reason.',
+      labelNames: ['group', 'topic', 'reason'],
+      registers,
+    }),
+    consumerRestarts: new Counter({
+      name: 'consumer_restarts_total',
+      help: 'Times the consumer crashed after it had started and was restarted.',
+      labelNames: ['group'],
+      registers,
+    }),
+    endToEnd: new Histogram({
+      name: 'event_end_to_end_seconds',
+      help: 'From the event occurring to its effect being committed by a consumer.',
+      labelNames: ['group', 'type'],
+      buckets: latencyBuckets,
+      registers,
+    }),
+    consumerLag: new Gauge({
+      name: 'consumer_lag',
+      help: 'End offset minus committed offset.',
+      labelNames: ['group', 'topic', 'partition'],
+      registers,
+    }),
   };
   new Gauge({
-    name: 'outbox_pending_events', help: 'Outbox rows not yet published.', registers,
-    async collect() { if (outboxProbes.size > 0) this.set((await readOutbox()).pending); },
+    name: 'outbox_pending_events',
+    help: 'Outbox rows not yet published.',
+    registers,
+    async collect() {
+      if (outboxProbes.size > 0) this.set((await readOutbox()).pending);
+    },
   });
   new Gauge({
-    name: 'outbox_oldest_pending_age_seconds', help: 'Age of the oldest unpublished outbox row (0 when none).', registers,
-    async collect() { if (outboxProbes.size > 0) this.set((await readOutbox()).oldestAgeSeconds); },
+    name: 'outbox_oldest_pending_age_seconds',
+    help: 'Age of the oldest unpublished outbox row (0 when none).',
+    registers,
+    async collect() {
+      if (outboxProbes.size > 0) this.set((await readOutbox()).oldestAgeSeconds);
+    },
   });
   byRegistry.set(registry, metrics);
   return metrics;

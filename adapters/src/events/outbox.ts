@@ -23,7 +23,10 @@ export interface Outbox {
 
 /** A payload that does not fit its Avro schema; the message names every failing field. */
 export class EventValidationError extends Error {
-  constructor(readonly type: string, readonly problems: string[]) {
+  constructor(
+    readonly type: string,
+    readonly problems: string[],
+  ) {
     super(`event ${type} does not match its Avro schema: ${problems.join('; ')}`);
   }
 }

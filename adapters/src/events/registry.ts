@@ -1,6 +1,10 @@
 /** An error from the schema registry; `transient` says whether trying again later can help. */
 export class RegistryError extends Error {
-  constructor(message: string, readonly transient: boolean, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+    readonly status?: number,
+  ) {
     super(message);
   }
 }
@@ -38,7 +42,11 @@ export function createRegistryClient(url: string, timeoutMs = 5000): SchemaRegis
       body = { message: text };
     }
     if (response.status >= 500 || response.status === 429) {
-      throw new RegistryError(`schema registry ${path}: ${response.status} ${body?.message ?? ''}`, true, response.status);
+      throw new RegistryError(
+        `schema registry ${path}: ${response.status} ${body?.message ?? ''}`,
+        true,
+        response.status,
+      );
     }
     return { status: response.status, body };
   }
@@ -55,7 +63,11 @@ export function createRegistryClient(url: string, timeoutMs = 5000): SchemaRegis
         answer = await call(`${subjectPath}/versions`, { method: 'POST', body: JSON.stringify({ schema: text }) });
       }
       if (answer.status !== 200 || typeof answer.body?.id !== 'number') {
-        throw new RegistryError(`schema registry refused ${subject}: ${answer.status} ${answer.body?.message ?? ''}`, false, answer.status);
+        throw new RegistryError(
+          `schema registry refused ${subject}: ${answer.status} ${answer.body?.message ?? ''}`,
+          false,
+          answer.status,
+        );
       }
       ids.set(cacheKey, answer.body.id);
       return answer.body.id;
@@ -67,7 +79,11 @@ export function createRegistryClient(url: string, timeoutMs = 5000): SchemaRegis
       const answer = await call(`/schemas/ids/${id}`);
       if (answer.status === 404) throw new RegistryError(`unknown schema id ${id}`, false, 404);
       if (answer.status !== 200 || typeof answer.body?.schema !== 'string') {
-        throw new RegistryError(`schema registry /schemas/ids/${id}: ${answer.status} ${answer.body?.message ?? ''}`, false, answer.status);
+        throw new RegistryError(
+          `schema registry /schemas/ids/${id}: ${answer.status} ${answer.body?.message ?? ''}`,
+          false,
+          answer.status,
+        );
       }
       const schema = JSON.parse(answer.body.schema) as object;
       schemas.set(id, schema);

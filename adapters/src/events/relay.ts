@@ -50,8 +50,17 @@ export interface Relay {
  */
 export function startRelay(options: RelayOptions): Relay {
   const {
-    service, db, kafka, catalogue, batchSize = 500, maxIdleMs = 50, lockRetryMs = 1000,
-    retryMinMs = 100, retryMaxMs = 5000, retentionMs = 3 * 24 * 3600_000, pruneIntervalMs = 60_000,
+    service,
+    db,
+    kafka,
+    catalogue,
+    batchSize = 500,
+    maxIdleMs = 50,
+    lockRetryMs = 1000,
+    retryMinMs = 100,
+    retryMaxMs = 5000,
+    retentionMs = 3 * 24 * 3600_000,
+    pruneIntervalMs = 60_000,
   } = options;
   const logger = options.logger.child({ component: 'relay' });
   const metrics = eventMetrics(options.metrics.registry);
@@ -70,7 +79,7 @@ export function startRelay(options: RelayOptions): Relay {
   let claimed: OutboxRow[] | undefined;
 
   async function publishBatch(): Promise<number> {
-    const rows = claimed ?? await markAndClaim(db, lock.session, [], batchSize);
+    const rows = claimed ?? (await markAndClaim(db, lock.session, [], batchSize));
     claimed = undefined;
     if (rows.length === 0) return 0;
     try {
@@ -81,7 +90,12 @@ export function startRelay(options: RelayOptions): Relay {
     }
     await options.afterProduce?.(rows.map((row) => row.event_id));
     // Marked only now that the broker acknowledged: a crash before this line re-sends, never loses.
-    claimed = await markAndClaim(db, lock.session, rows.map((row) => row.id), batchSize);
+    claimed = await markAndClaim(
+      db,
+      lock.session,
+      rows.map((row) => row.id),
+      batchSize,
+    );
     const now = Date.now();
     for (const row of rows) {
       metrics.relayPublished.inc({ topic: row.topic, type: row.event_type });

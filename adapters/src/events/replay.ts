@@ -40,7 +40,9 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<{ repla
     await consumer.subscribe({ topics: [deadLetterTopic], fromBeginning: true });
     let lastProgress = Date.now();
     let done!: () => void;
-    const finished = new Promise<void>((resolve) => { done = resolve; });
+    const finished = new Promise<void>((resolve) => {
+      done = resolve;
+    });
     const markCaughtUp = (partition: number, next: bigint) => {
       const end = remaining.get(partition);
       if (end !== undefined && next >= end) remaining.delete(partition);
@@ -54,14 +56,24 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<{ repla
         if (end === undefined || BigInt(message.offset) >= end) return;
         const target = headerText(message.headers, DLQ_HEADERS.topic) ?? deadLetterTopic.replace(/\.dlq$/, '');
         await producer.send({
-          topic: target, acks: -1,
-          messages: [{ key: message.key, value: message.value, headers: { ...originalHeaders(message.headers ?? {}), 'dlq-replayed-at': new Date().toISOString() } }],
+          topic: target,
+          acks: -1,
+          messages: [
+            {
+              key: message.key,
+              value: message.value,
+              headers: { ...originalHeaders(message.headers ?? {}), 'dlq-replayed-at': new Date().toISOString() },
+            },
+          ],
         });
         const next = BigInt(message.offset) + 1n;
         await consumer.commitOffsets([{ topic, partition, offset: next.toString() }]);
         replayed += 1;
         lastProgress = Date.now();
-        logger.info({ target, offset: message.offset, reason: headerText(message.headers, DLQ_HEADERS.reason) }, 'dead letter replayed');
+        logger.info(
+          { target, offset: message.offset, reason: headerText(message.headers, DLQ_HEADERS.reason) },
+          'dead letter replayed',
+        );
         markCaughtUp(partition, next);
       },
     });
@@ -72,7 +84,10 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<{ repla
           reject(new Error(`replay stalled: no dead letter read from ${deadLetterTopic} for ${idleTimeoutMs} ms`));
         }
       }, 200);
-      finished.then(() => { clearInterval(timer); resolve(); }, reject);
+      finished.then(() => {
+        clearInterval(timer);
+        resolve();
+      }, reject);
     });
   } finally {
     await Promise.all([consumer.disconnect(), producer.disconnect()]);

@@ -7,8 +7,16 @@ import { createKafka } from '../kafka/client';
 import { avroType } from './avro';
 import { encodeWire } from './wire';
 import {
-  EFFECTS_TABLE, itemPayload, itemRecorded, registerSubject, resetTables, sharedBrokers, sharedRegistryUrl,
-  testDatabaseUrl, unique, waitFor,
+  EFFECTS_TABLE,
+  itemPayload,
+  itemRecorded,
+  registerSubject,
+  resetTables,
+  sharedBrokers,
+  sharedRegistryUrl,
+  testDatabaseUrl,
+  unique,
+  waitFor,
 } from '../testing/events';
 import { spawnEventProcess, type EventProcess } from '../testing/children';
 
@@ -54,7 +62,10 @@ describe('a consumer that crashes after it started', () => {
       await producer.send({
         topic,
         acks: -1,
-        messages: payloads.map((p) => ({ key: p.aggregateId, value: encodeWire(schemaId, avroType(definition.schema).toBuffer(p)) })),
+        messages: payloads.map((p) => ({
+          key: p.aggregateId,
+          value: encodeWire(schemaId, avroType(definition.schema).toBuffer(p)),
+        })),
       });
       sent.push(...payloads.map((p) => p.eventId));
     };
@@ -62,8 +73,13 @@ describe('a consumer that crashes after it started', () => {
       (await db(EFFECTS_TABLE).where({ group_id: groupId }).orderBy('id')).map((row) => row.event_id as string);
 
     child = spawnEventProcess({
-      role: 'consumer', name: groupId, databaseUrl: testDatabaseUrl, brokers: sharedBrokers,
-      registryUrl: sharedRegistryUrl, catalogue: { [definition.type]: definition }, applyDelayMs: 300,
+      role: 'consumer',
+      name: groupId,
+      databaseUrl: testDatabaseUrl,
+      brokers: sharedBrokers,
+      registryUrl: sharedRegistryUrl,
+      catalogue: { [definition.type]: definition },
+      applyDelayMs: 300,
     });
     try {
       await within('the consumer to be ready', 15_000, child.reached('ready'));
@@ -87,6 +103,6 @@ describe('a consumer that crashes after it started', () => {
       child.child.kill('SIGCONT');
       await child.stop();
     }
-  // Each wait above is bounded (about 20 s when all is well); the margin lets them fail first.
+    // Each wait above is bounded (about 20 s when all is well); the margin lets them fail first.
   }, 90_000);
 });

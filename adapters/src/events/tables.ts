@@ -30,7 +30,9 @@ async function createOutboxTable(knex: Knex): Promise<void> {
   });
   // Keeps the relay's claim query and the pending-rows metric cheap however many published rows remain.
   await knex.raw(`create index ${OUTBOX_TABLE}_unpublished on ${OUTBOX_TABLE} (id) where published_at is null`);
-  await knex.raw(`create index ${OUTBOX_TABLE}_published_at on ${OUTBOX_TABLE} (published_at) where published_at is not null`);
+  await knex.raw(
+    `create index ${OUTBOX_TABLE}_published_at on ${OUTBOX_TABLE} (published_at) where published_at is not null`,
+  );
 }
 
 /** The inbox: the ids of events a consumer group has applied; its primary key is the dedup. */

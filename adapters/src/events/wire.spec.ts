@@ -22,7 +22,12 @@ describe('dead-letter headers', () => {
   test('add where the letter came from and why, and can be stripped back to the originals', () => {
     const original = { 'event-type': 'tulity.test.X', 'event-id': 'e-1' };
     const headers = deadLetterHeaders(original, {
-      reason: 'undecodable', error: 'bad bytes', topic: 't', partition: 2, offset: '41', group: 'g',
+      reason: 'undecodable',
+      error: 'bad bytes',
+      topic: 't',
+      partition: 2,
+      offset: '41',
+      group: 'g',
     });
     expect(headers['dlq-reason']).toBe('undecodable');
     expect(headers['dlq-partition']).toBe('2');

@@ -84,7 +84,9 @@ describe('http app factory', () => {
       const request = http.request(`${base}${path}`, { method, headers }, (response) => {
         let text = '';
         response.setEncoding('utf8');
-        response.on('data', (chunk) => { text += chunk; });
+        response.on('data', (chunk) => {
+          text += chunk;
+        });
         response.on('end', () => {
           const json = /json/.test(response.headers['content-type'] ?? '');
           resolve({ status: response.statusCode!, headers: response.headers, body: json ? JSON.parse(text) : text });
@@ -126,7 +128,11 @@ describe('http app factory', () => {
   });
 
   test('a body that is not JSON is a 415', async () => {
-    await expectProblem(await post('/api/v1/widgets', 'name=bolt', 'application/x-www-form-urlencoded'), 415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE');
+    await expectProblem(
+      await post('/api/v1/widgets', 'name=bolt', 'application/x-www-form-urlencoded'),
+      415,
+      'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+    );
   });
 
   test('domain errors keep their stable code; unknown routes are problem+json 404s', async () => {
@@ -168,17 +174,31 @@ describe('http app factory', () => {
   test('request durations are recorded by route template, not by raw path', async () => {
     await fetch(`${base}/api/v1/widgets/123`);
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(/http_request_duration_seconds_count\{service="test",method="GET",route="\/api\/v1\/widgets\/:id",status="404"\} \d+/);
+    expect(metrics).toMatch(
+      /http_request_duration_seconds_count\{service="test",method="GET",route="\/api\/v1\/widgets\/:id",status="404"\} \d+/,
+    );
     expect(metrics).not.toMatch(/route="\/api\/v1\/widgets\/123"/);
     expect(metrics).toMatch(/process_cpu_user_seconds_total/);
   });
 
   test('a control character in any body string or key is a 400 naming the field; tab, newline and CR are text', async () => {
-    const nul = await expectProblem(await post('/api/v1/widgets', JSON.stringify({ name: 'bo\u0000lt', size: 1 })), 400, 'REQUEST.INVALID');
+    const nul = await expectProblem(
+      await post('/api/v1/widgets', JSON.stringify({ name: 'bo\u0000lt', size: 1 })),
+      400,
+      'REQUEST.INVALID',
+    );
     expect(nul.errors).toEqual([{ field: 'name', message: 'Contains the control character U+0000.' }]);
-    const nested = await expectProblem(await post('/api/v1/echo', JSON.stringify({ lines: [{ text: 'ok' }, { text: 'bell\u0007' }] })), 400, 'REQUEST.INVALID');
+    const nested = await expectProblem(
+      await post('/api/v1/echo', JSON.stringify({ lines: [{ text: 'ok' }, { text: 'bell\u0007' }] })),
+      400,
+      'REQUEST.INVALID',
+    );
     expect(nested.errors).toEqual([{ field: 'lines.1.text', message: 'Contains the control character U+0007.' }]);
-    const key = await expectProblem(await post('/api/v1/echo', JSON.stringify({ ['na\u001bme']: 'x' })), 400, 'REQUEST.INVALID');
+    const key = await expectProblem(
+      await post('/api/v1/echo', JSON.stringify({ ['na\u001bme']: 'x' })),
+      400,
+      'REQUEST.INVALID',
+    );
     expect(key.errors).toEqual([{ field: 'na\uFFFDme', message: 'Contains the control character U+001B.' }]);
 
     const text = 'line one\r\nline\ttwo\n';
@@ -189,8 +209,14 @@ describe('http app factory', () => {
 
   test('a lone UTF-16 surrogate in a body string is a 400, so nothing is stored other than what was sent', async () => {
     // JSON may escape a lone surrogate; Postgres would store U+FFFD in its place.
-    const lone = await expectProblem(await post('/api/v1/widgets', '{"name":"bo\\ud83dlt","size":1}'), 400, 'REQUEST.INVALID');
-    expect(lone.errors).toEqual([{ field: 'name', message: 'Contains a lone UTF-16 surrogate: not valid Unicode text.' }]);
+    const lone = await expectProblem(
+      await post('/api/v1/widgets', '{"name":"bo\\ud83dlt","size":1}'),
+      400,
+      'REQUEST.INVALID',
+    );
+    expect(lone.errors).toEqual([
+      { field: 'name', message: 'Contains a lone UTF-16 surrogate: not valid Unicode text.' },
+    ]);
     const pair = await post('/api/v1/notes', JSON.stringify({ text: 'a \ud83d\ude00 smile' }));
     expect(pair.status).toBe(201);
   });
@@ -219,10 +245,17 @@ describe('http app factory', () => {
   });
 
   test('a method the app does not serve is a problem+json 405 with Allow, never a 5xx', async () => {
-    for (const [method, path] of [['TRACE', '/api/v1/widgets'], ['PROPFIND', '/api/v1/widgets/7'], ['TRACE', '/health/live'], ['PROPFIND', '/nowhere']]) {
+    for (const [method, path] of [
+      ['TRACE', '/api/v1/widgets'],
+      ['PROPFIND', '/api/v1/widgets/7'],
+      ['TRACE', '/health/live'],
+      ['PROPFIND', '/nowhere'],
+    ]) {
       const answer = await send(method!, path!);
       expect({ method, status: answer.status, type: answer.headers['content-type'] }).toEqual({
-        method, status: 405, type: expect.stringMatching(/^application\/problem\+json/),
+        method,
+        status: 405,
+        type: expect.stringMatching(/^application\/problem\+json/),
       });
       expect(answer.headers.allow).toMatch(/GET/);
       expect(answer.body).toMatchObject({ status: 405, code: 'REQUEST.METHOD_NOT_ALLOWED' });
@@ -231,7 +264,10 @@ describe('http app factory', () => {
 
   test('every response carries the security headers; API responses forbid everything, pages only framing', async () => {
     const answers = await Promise.all([
-      send('GET', '/health/live'), send('GET', '/nowhere'), send('GET', '/api/v1/crash'), send('TRACE', '/health/live'),
+      send('GET', '/health/live'),
+      send('GET', '/nowhere'),
+      send('GET', '/api/v1/crash'),
+      send('TRACE', '/health/live'),
     ]);
     for (const answer of answers) {
       expect(answer.headers).toMatchObject({
@@ -242,7 +278,10 @@ describe('http app factory', () => {
       });
     }
     const page = await send('GET', '/page');
-    expect(page.headers).toMatchObject({ 'x-frame-options': 'DENY', 'content-security-policy': "frame-ancestors 'none'" });
+    expect(page.headers).toMatchObject({
+      'x-frame-options': 'DENY',
+      'content-security-policy': "frame-ancestors 'none'",
+    });
   });
 
   test('caches may not store a response to a request with credentials, nor a problem', async () => {

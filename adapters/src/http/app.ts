@@ -46,7 +46,10 @@ function protectResponse(ctx: Koa.ParameterizedContext<AppState>) {
   ctx.set('x-frame-options', 'DENY');
   ctx.set('referrer-policy', 'no-referrer');
   if (!ctx.response.get('content-security-policy')) {
-    ctx.set('content-security-policy', ctx.response.is('html') ? "frame-ancestors 'none'" : "default-src 'none'; frame-ancestors 'none'");
+    ctx.set(
+      'content-security-policy',
+      ctx.response.is('html') ? "frame-ancestors 'none'" : "default-src 'none'; frame-ancestors 'none'",
+    );
   }
   // A shared cache must not hand one caller's answer to another; a problem is never worth keeping.
   if (ctx.get('authorization') || ctx.response.is('application/problem+json')) ctx.set('cache-control', 'no-store');
@@ -88,7 +91,13 @@ export function createHttpApp(options: HttpAppOptions): Koa<AppState> {
       const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
       stopTimer({ method: ctx.method, route: String(route), status: String(ctx.status) });
       logger.info(
-        { requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) },
+        {
+          requestId: ctx.state.requestId,
+          method: ctx.method,
+          path: ctx.path,
+          status: ctx.status,
+          ms: Math.round(performance.now() - started),
+        },
         'request',
       );
     }

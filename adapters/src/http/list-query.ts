@@ -5,7 +5,11 @@ import type { ListQuery } from '../core/page';
 
 /** Text typed by people: no control characters (NUL breaks Postgres), bounded. */
 export const searchText = (max = 100) =>
-  z.string().trim().max(max).regex(/^[^\p{Cc}]*$/u, 'Control characters are not allowed.');
+  z
+    .string()
+    .trim()
+    .max(max)
+    .regex(/^[^\p{Cc}]*$/u, 'Control characters are not allowed.');
 
 export interface ListQueryOptions<K extends string> {
   sortKeys: readonly K[];
@@ -17,19 +21,30 @@ export interface ListQueryOptions<K extends string> {
  * `page`, `pageSize`, `sort` (`key` or `-key`, one of `sortKeys`) and `q`, plus the list's own
  * filters; the result is a ListQuery with the filters beside it.
  */
-export function listQuerySchema<K extends string, F extends z.ZodRawShape = z.ZodRawShape>(options: ListQueryOptions<K>, filters?: F) {
+export function listQuerySchema<K extends string, F extends z.ZodRawShape = z.ZodRawShape>(
+  options: ListQueryOptions<K>,
+  filters?: F,
+) {
   const sorts = options.sortKeys.flatMap((key) => [key, `-${key}`]) as [string, ...string[]];
   return z
     .strictObject({
       page: z.coerce.number().int().min(1).max(100_000).default(1),
-      pageSize: z.coerce.number().int().min(1).max(options.maxPageSize ?? 100).default(20),
+      pageSize: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(options.maxPageSize ?? 100)
+        .default(20),
       sort: z.enum(sorts).default(options.defaultSort).describe('A field, prefixed with - for descending.'),
       q: searchText().optional(),
       ...(filters ?? ({} as F)),
     })
     .transform((input) => {
       const { sort, ...rest } = input as { sort: string };
-      return { ...rest, sort: sort.replace(/^-/, '') as K, descending: sort.startsWith('-') } as unknown as ListQuery<K> &
-        Omit<z.infer<z.ZodObject<F>>, keyof ListQuery>;
+      return {
+        ...rest,
+        sort: sort.replace(/^-/, '') as K,
+        descending: sort.startsWith('-'),
+      } as unknown as ListQuery<K> & Omit<z.infer<z.ZodObject<F>>, keyof ListQuery>;
     });
 }

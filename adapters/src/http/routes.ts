@@ -39,7 +39,8 @@ export interface Route<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.
 }
 
 /** Keeps each route's body and query types while a list holds routes of different shapes. */
-export const route = <B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType>(r: Route<B, Q>) => r as unknown as Route;
+export const route = <B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType>(r: Route<B, Q>) =>
+  r as unknown as Route;
 
 export interface RouterOptions {
   authenticator: Authenticator;
@@ -51,7 +52,10 @@ const uuid = z.uuid();
 const idParams = (r: Route): z.ZodType<Record<string, string>> =>
   z.object(Object.fromEntries([...r.path.matchAll(/:(\w+)/g)].map(([, name]) => [name!, uuid])));
 
-function parseParams(schema: z.ZodType<Record<string, string>>, params: Record<string, string>): Record<string, string> {
+function parseParams(
+  schema: z.ZodType<Record<string, string>>,
+  params: Record<string, string>,
+): Record<string, string> {
   const result = schema.safeParse(params);
   // A malformed id names nothing that exists: 404, the same answer as a well-formed unknown id.
   if (!result.success) throw new ProblemError(404, 'REQUEST.NOT_FOUND', 'There is no such resource.');
@@ -66,7 +70,8 @@ export function buildRouter(routes: Route[], options: RouterOptions): Router<Rou
   const authenticated = authenticate(options.authenticator);
   for (const r of routes) {
     const access = accessOf(r, options);
-    const guards = access === 'public' ? [] : [authenticated, ...(access === 'any-role' ? [] : [requireRole(...access)])];
+    const guards =
+      access === 'public' ? [] : [authenticated, ...(access === 'any-role' ? [] : [requireRole(...access)])];
     const paramsSchema = r.params ?? idParams(r);
     router[r.method](r.path, ...guards, async (ctx) => {
       try {
@@ -105,9 +110,17 @@ const problemSchema = {
   type: 'object',
   required: ['type', 'title', 'status', 'code', 'detail'],
   properties: {
-    type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, code: { type: 'string' }, detail: { type: 'string' },
-    instance: { type: 'string' }, requestId: { type: 'string' },
-    errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    code: { type: 'string' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    requestId: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+    },
   },
 };
 
@@ -124,17 +137,27 @@ export function openApiDocument(routes: Route[], options: OpenApiOptions): objec
   for (const r of routes) {
     const access = accessOf(r, options);
     const path = `/api/v1${r.path.replace(/:(\w+)/g, '{$1}')}`;
-    const pathSchemas = (z.toJSONSchema(r.params ?? idParams(r), { io: 'input' }) as { properties?: Record<string, object> }).properties ?? {};
+    const pathSchemas =
+      (z.toJSONSchema(r.params ?? idParams(r), { io: 'input' }) as { properties?: Record<string, object> })
+        .properties ?? {};
     const params = [...r.path.matchAll(/:(\w+)/g)].map(([, name]) => ({
-      name, in: 'path', required: true, schema: pathSchemas[name!] ?? { type: 'string' },
+      name,
+      in: 'path',
+      required: true,
+      schema: pathSchemas[name!] ?? { type: 'string' },
     }));
     const query = r.query
-      ? Object.entries((z.toJSONSchema(r.query, { io: 'input' }) as { properties?: Record<string, object> }).properties ?? {})
-        .map(([name, schema]) => ({ name, in: 'query', required: false, schema }))
+      ? Object.entries(
+          (z.toJSONSchema(r.query, { io: 'input' }) as { properties?: Record<string, object> }).properties ?? {},
+        ).map(([name, schema]) => ({ name, in: 'query', required: false, schema }))
       : [];
     const status = String(r.status ?? 200);
     const problems = [
-      400, ...(access === 'public' ? [] : [401, 403]), ...(options.commonProblems ?? []), ...(r.problems ?? []), ...(r.body ? [413, 415] : []),
+      400,
+      ...(access === 'public' ? [] : [401, 403]),
+      ...(options.commonProblems ?? []),
+      ...(r.problems ?? []),
+      ...(r.body ? [413, 415] : []),
     ];
     (paths[path] ??= {})[r.method] = {
       summary: r.summary,
@@ -143,11 +166,20 @@ export function openApiDocument(routes: Route[], options: OpenApiOptions): objec
         ? { security: [] }
         : { security: [{ bearer: [] }], 'x-roles': access === 'any-role' ? ['admin', 'manager', 'cashier'] : access }),
       parameters: [...params, ...query],
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(r.body, { io: 'input' }) } } } } : {}),
+      ...(r.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: z.toJSONSchema(r.body, { io: 'input' }) } },
+            },
+          }
+        : {}),
       responses: {
         [status]: {
           description: status === '204' ? 'Done' : 'OK',
-          ...(r.response ? { content: { 'application/json': { schema: z.toJSONSchema(r.response, { io: 'output' }) } } } : {}),
+          ...(r.response
+            ? { content: { 'application/json': { schema: z.toJSONSchema(r.response, { io: 'output' }) } } }
+            : {}),
         },
         ...Object.fromEntries([...new Set(problems)].sort().map((s) => [String(s), problemResponse(s)])),
       },

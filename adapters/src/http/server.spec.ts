@@ -22,14 +22,27 @@ function raw(port: number, text: string): Promise<{ head: string; body: string }
 describe('requests Node cannot parse', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await listen(new Koa().use((ctx) => void (ctx.body = 'reached the app')), 0);
+    server = await listen(
+      new Koa().use((ctx) => void (ctx.body = 'reached the app')),
+      0,
+    );
   });
   afterAll(() => server.close());
 
   test.each([
-    ['a request line over 16 KiB', `GET /${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 431, 'REQUEST.HEADERS_TOO_LARGE'],
+    [
+      'a request line over 16 KiB',
+      `GET /${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+      431,
+      'REQUEST.HEADERS_TOO_LARGE',
+    ],
     ['a malformed request line', 'GET /\u0001 HTTP/1.1\r\nHost: x\r\n\r\n', 400, 'REQUEST.MALFORMED'],
-    ['a Content-Length beside chunked encoding', 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 400, 'REQUEST.MALFORMED'],
+    [
+      'a Content-Length beside chunked encoding',
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+      400,
+      'REQUEST.MALFORMED',
+    ],
   ])('%s is answered with problem+json', async (_, request, status, code) => {
     const answer = await raw(server.port, request);
 

@@ -15,7 +15,11 @@ export interface RunningServer {
  * Listens on `port` (0 picks a free one) and returns once the server accepts connections.
  * Loopback unless HOST says otherwise (containers set HOST=0.0.0.0).
  */
-export async function listen(app: Koa<any>, port: number, host = process.env.HOST ?? '127.0.0.1'): Promise<RunningServer> {
+export async function listen(
+  app: Koa<any>,
+  port: number,
+  host = process.env.HOST ?? '127.0.0.1',
+): Promise<RunningServer> {
   const server = http.createServer(app.callback());
   server.keepAliveTimeout = 5000;
   server.on('clientError', answerUnparsable);
@@ -42,8 +46,10 @@ function answerUnparsable(error: NodeJS.ErrnoException, socket: Duplex) {
     return;
   }
   const problem =
-    error.code === 'HPE_HEADER_OVERFLOW' ? new ProblemError(431, 'REQUEST.HEADERS_TOO_LARGE', 'The request line and headers are too large.')
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? new ProblemError(408, 'REQUEST.TIMEOUT', 'The request did not arrive in time.')
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new ProblemError(431, 'REQUEST.HEADERS_TOO_LARGE', 'The request line and headers are too large.')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new ProblemError(408, 'REQUEST.TIMEOUT', 'The request did not arrive in time.')
         : new ProblemError(400, 'REQUEST.MALFORMED', 'The request is not well-formed HTTP.');
   const body = JSON.stringify(problemBody(problem));
   socket.end(

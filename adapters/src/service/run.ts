@@ -45,7 +45,11 @@ export type Role = 'api' | 'relay' | 'consumer';
 export async function runService(definition: ServiceDefinition): Promise<void> {
   const { service } = definition;
   const settings = commonSettings(service, definition.defaultPort);
-  const roles = new Set(setting('TULITY_ROLES', 'api,relay,consumer').split(',').map((role) => role.trim()));
+  const roles = new Set(
+    setting('TULITY_ROLES', 'api,relay,consumer')
+      .split(',')
+      .map((role) => role.trim()),
+  );
   const logger = createLogger(service);
   const db = createDatabase(settings.databaseUrl);
   await migrateLatest(db, definition.migrations);

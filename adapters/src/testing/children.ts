@@ -16,7 +16,9 @@ export interface EventProcess {
 }
 
 const children = new Set<ChildProcess>();
-process.once('exit', () => { for (const child of children) child.kill('SIGKILL'); });
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
 
 export function spawnEventProcess(config: ProcessConfig): EventProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
@@ -42,7 +44,8 @@ export function spawnEventProcess(config: ProcessConfig): EventProcess {
     exited,
     async reached(state) {
       while (!states.has(state)) {
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${config.name} exited before "${state}"`);
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new Error(`${config.name} exited before "${state}"`);
         await new Promise<void>((resolve) => waiters.push(resolve));
       }
     },

@@ -37,8 +37,16 @@ const maybeDie = (count: number) => {
 
 if (config.role === 'relay') {
   const relay = startRelay({
-    service: config.name, db, kafka, registryUrl: config.registryUrl, catalogue: config.catalogue, logger, metrics,
-    lockRetryMs: 200, retryMaxMs: 1000, afterProduce: (ids) => maybeDie(ids.length),
+    service: config.name,
+    db,
+    kafka,
+    registryUrl: config.registryUrl,
+    catalogue: config.catalogue,
+    logger,
+    metrics,
+    lockRetryMs: 200,
+    retryMaxMs: 1000,
+    afterProduce: (ids) => maybeDie(ids.length),
   });
   const watch = setInterval(() => {
     if (relay.isActive) {
@@ -46,12 +54,28 @@ if (config.role === 'relay') {
       send({ state: 'active' });
     }
   }, 20);
-  process.on('SIGTERM', async () => { clearInterval(watch); await relay.stop(); await db.destroy(); process.exit(0); });
+  process.on('SIGTERM', async () => {
+    clearInterval(watch);
+    await relay.stop();
+    await db.destroy();
+    process.exit(0);
+  });
 } else {
   const consumer = await startConsumer({
-    groupId: config.name, db, kafka, registryUrl: config.registryUrl, catalogue: config.catalogue, logger, metrics,
-    fromBeginning: true, retryMinMs: 50, retryMaxMs: 500, sessionTimeoutMs: 6000,
-    handlers: Object.fromEntries(Object.keys(config.catalogue).map((type) => [type, (event, trx) => recordEffect(config.name, event, trx)])),
+    groupId: config.name,
+    db,
+    kafka,
+    registryUrl: config.registryUrl,
+    catalogue: config.catalogue,
+    logger,
+    metrics,
+    fromBeginning: true,
+    retryMinMs: 50,
+    retryMaxMs: 500,
+    sessionTimeoutMs: 6000,
+    handlers: Object.fromEntries(
+      Object.keys(config.catalogue).map((type) => [type, (event, trx) => recordEffect(config.name, event, trx)]),
+    ),
     afterApply: async () => {
       maybeDie(1);
       if (config.applyDelayMs) await new Promise((resolve) => setTimeout(resolve, config.applyDelayMs));
@@ -64,5 +88,10 @@ if (config.role === 'relay') {
     clearInterval(watch);
     send({ state: 'restarted' });
   }, 100);
-  process.on('SIGTERM', async () => { clearInterval(watch); await consumer.stop(); await db.destroy(); process.exit(0); });
+  process.on('SIGTERM', async () => {
+    clearInterval(watch);
+    await consumer.stop();
+    await db.destroy();
+    process.exit(0);
+  });
 }

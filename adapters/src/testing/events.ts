@@ -6,8 +6,9 @@ import { createBackboneTables, dropBackboneTables, OUTBOX_TABLE } from '../event
 
 /** Test helpers for the event backbone: schemas, tables, registration, waiting by condition. */
 
-export const testDatabaseUrl = process.env.TULITY_ADAPTERS_TEST_DATABASE_URL
-  ?? 'postgres://tulity_adapters:tulity_adapters@127.0.0.1:5432/tulity_adapters_test';
+export const testDatabaseUrl =
+  process.env.TULITY_ADAPTERS_TEST_DATABASE_URL ??
+  'postgres://tulity_adapters:tulity_adapters@127.0.0.1:5432/tulity_adapters_test';
 export const sharedBrokers = (process.env.TULITY_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 export const sharedRegistryUrl = process.env.TULITY_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
 
@@ -21,7 +22,9 @@ export function itemRecorded(topic: string, name = 'ItemRecorded') {
     topic,
     subject: `${topic}-${type}`,
     schema: {
-      type: 'record', name, namespace: 'tulity.test',
+      type: 'record',
+      name,
+      namespace: 'tulity.test',
       fields: [
         { name: 'eventId', type: 'string' },
         { name: 'occurredAt', type: 'long' },
@@ -52,8 +55,17 @@ export async function resetTables(db: Knex): Promise<void> {
 }
 
 /** The handler every test consumer uses: one effects row per apply. */
-export async function recordEffect(groupId: string, event: { eventId: string; key: string | null; payload: Record<string, unknown> }, trx: Knex.Transaction) {
-  await trx(EFFECTS_TABLE).insert({ group_id: groupId, event_id: event.eventId, key: event.key, seq: Number(event.payload.seq) });
+export async function recordEffect(
+  groupId: string,
+  event: { eventId: string; key: string | null; payload: Record<string, unknown> },
+  trx: Knex.Transaction,
+) {
+  await trx(EFFECTS_TABLE).insert({
+    group_id: groupId,
+    event_id: event.eventId,
+    key: event.key,
+    seq: Number(event.payload.seq),
+  });
 }
 
 export async function registerSubject(registryUrl: string, subject: string, schema: object): Promise<number> {
@@ -67,7 +79,12 @@ export async function registerSubject(registryUrl: string, subject: string, sche
 }
 
 /** Polls `check` until it returns a truthy value; fails with `what` after `timeoutMs` (a deadline, not a measurement). */
-export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 60_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T> | T,
+  timeoutMs = 60_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -78,7 +95,10 @@ export async function waitFor<T>(what: string, check: () => Promise<T> | T, time
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`,
+      );
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
@@ -97,18 +117,26 @@ export async function counterTotal(registry: Registry, name: string): Promise<nu
  * count taken afterwards also sees late duplicates.
  */
 export async function waitForSettled(db: Knex, kafka: Kafka, topic: string, registry: Registry, timeoutMs = 120_000) {
-  await waitFor('every outbox row published', async () =>
-    (await db(OUTBOX_TABLE).whereNull('published_at').first()) === undefined, timeoutMs);
+  await waitFor(
+    'every outbox row published',
+    async () => (await db(OUTBOX_TABLE).whereNull('published_at').first()) === undefined,
+    timeoutMs,
+  );
   const admin = kafka.admin();
   await admin.connect();
   try {
     const total = (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
-    await waitFor(`all ${total} messages of ${topic} settled`, async () => {
-      const settled = await counterTotal(registry, 'consumer_processed_total')
-        + await counterTotal(registry, 'consumer_duplicates_total')
-        + await counterTotal(registry, 'consumer_dead_lettered_total');
-      return settled >= total;
-    }, timeoutMs);
+    await waitFor(
+      `all ${total} messages of ${topic} settled`,
+      async () => {
+        const settled =
+          (await counterTotal(registry, 'consumer_processed_total')) +
+          (await counterTotal(registry, 'consumer_duplicates_total')) +
+          (await counterTotal(registry, 'consumer_dead_lettered_total'));
+        return settled >= total;
+      },
+      timeoutMs,
+    );
     return total;
   } finally {
     await admin.disconnect();

@@ -7,7 +7,10 @@ import { assertTestDatabase, createDatabase, migrateLatest, type Knex } from '..
 /** `TULITY_<NAME>_TEST_DATABASE_URL`, or the service's `_test` database on the local Postgres. */
 export function testDatabaseUrl(service: string): string {
   const role = `tulity_${service}`;
-  return process.env[`TULITY_${service.toUpperCase()}_TEST_DATABASE_URL`] ?? `postgres://${role}:${role}@127.0.0.1:5432/${role}_test`;
+  return (
+    process.env[`TULITY_${service.toUpperCase()}_TEST_DATABASE_URL`] ??
+    `postgres://${role}:${role}@127.0.0.1:5432/${role}_test`
+  );
 }
 
 /** The service's test database, migrated. Refuses any database whose name does not end in `_test`. */
@@ -56,7 +59,8 @@ export function httpClient(url: string): HttpClient {
     async call(method, path, { token, body, headers = {} } = {}) {
       const sent: Record<string, string> = { ...headers };
       if (token) sent.authorization = `Bearer ${token}`;
-      if (body !== undefined && !Object.keys(sent).some((h) => h.toLowerCase() === 'content-type')) sent['content-type'] = 'application/json';
+      if (body !== undefined && !Object.keys(sent).some((h) => h.toLowerCase() === 'content-type'))
+        sent['content-type'] = 'application/json';
       const response = await fetch(`${url}${path}`, {
         method,
         headers: sent,

@@ -20,7 +20,9 @@ export async function readTopic(kafka: Kafka, topic: string, count: number, regi
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     let enough!: () => void;
-    const reached = new Promise<void>((resolve) => { enough = resolve; });
+    const reached = new Promise<void>((resolve) => {
+      enough = resolve;
+    });
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
         const decoded = registry && message.value ? await registry.decode(message.value) : undefined;
@@ -29,9 +31,15 @@ export async function readTopic(kafka: Kafka, topic: string, count: number, regi
       },
     });
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([reached, new Promise<void>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`read ${messages.length} of ${count} messages from ${topic}`)), timeoutMs);
-    })]).finally(() => clearTimeout(timer));
+    await Promise.race([
+      reached,
+      new Promise<void>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`read ${messages.length} of ${count} messages from ${topic}`)),
+          timeoutMs,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
   } finally {
     await consumer.disconnect();
   }

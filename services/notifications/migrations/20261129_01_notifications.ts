@@ -87,7 +87,9 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw(`drop trigger if exists auth_revoked on ${revocationTable}; drop function if exists notify_revocation()`);
+  await knex.raw(
+    `drop trigger if exists auth_revoked on ${revocationTable}; drop function if exists notify_revocation()`,
+  );
   await knex.schema.dropTableIfExists('stream_tickets');
   await knex.schema.dropTableIfExists('notifications');
   await knex.raw('drop function if exists notify_notifications_created()');

@@ -16,12 +16,22 @@ import type { Metrics } from '@tulity/adapters/metrics';
 import type { Knex } from '@tulity/adapters/postgres/database';
 import { runService } from '@tulity/adapters/service/run';
 import { deleteAnnouncement, listAnnouncements, postAnnouncement } from './application/announcements';
-import { deleteNotification, markAllRead, markNotification, pruneNotifications } from './application/change-notifications';
+import {
+  deleteNotification,
+  markAllRead,
+  markNotification,
+  pruneNotifications,
+} from './application/change-notifications';
 import { hearEvent } from './application/hear-event';
 import type { NotificationsDeps, SessionGuard } from './application/ports';
 import { receiveAlerts } from './application/receive-alerts';
 import { issueStreamTicket, redeemStreamTicket } from './application/stream-tickets';
-import { getNotification, latestSequence, listNotifications, notificationsAfter } from './application/view-notifications';
+import {
+  getNotification,
+  latestSequence,
+  listNotifications,
+  notificationsAfter,
+} from './application/view-notifications';
 import { ticketCodec } from './adapters/crypto/ticket-codec';
 import { alertmanagerRouter } from './adapters/http/alertmanager';
 import { notificationRoutes } from './adapters/http/routes';
@@ -59,9 +69,15 @@ export const defaultConfig: NotificationsConfig = {
 function sessionGuard(db: Knex): SessionGuard {
   const revocations = createRevocationCheck(db, { notRevokedCacheMs: 0 });
   return {
-    isRevoked: (t) => revocations.isRevoked({
-      userId: t.userId, role: t.role, tokenId: t.tokenId, sessionId: t.sessionId, issuedAt: t.tokenIssuedAt.getTime(), expiresAt: t.expiresAt.getTime(),
-    }),
+    isRevoked: (t) =>
+      revocations.isRevoked({
+        userId: t.userId,
+        role: t.role,
+        tokenId: t.tokenId,
+        sessionId: t.sessionId,
+        issuedAt: t.tokenIssuedAt.getTime(),
+        expiresAt: t.expiresAt.getTime(),
+      }),
   };
 }
 
@@ -111,13 +127,21 @@ export interface AppDeps {
 export function buildApp({ db, databaseUrl, kafka, logger, metrics, authenticator, config = defaultConfig }: AppDeps) {
   const useCases = buildUseCases(depsOver(db, config));
   const hub = createStreamHub({
-    heartbeatMs: config.heartbeatMs, maxPerUser: config.maxStreamsPerUser, metrics, logger, notificationsAfter: useCases.notificationsAfter,
+    heartbeatMs: config.heartbeatMs,
+    maxPerUser: config.maxStreamsPerUser,
+    metrics,
+    logger,
+    notificationsAfter: useCases.notificationsAfter,
   });
-  const listening = listenForChanges(databaseUrl, {
-    onNotifications: (recipients) => hub.wake(recipients),
-    onRevocation: (kind, subject) => hub.revoked(kind, subject),
-    onConnected: () => hub.wake('*'),
-  }, logger);
+  const listening = listenForChanges(
+    databaseUrl,
+    {
+      onNotifications: (recipients) => hub.wake(recipients),
+      onRevocation: (kind, subject) => hub.revoked(kind, subject),
+      onConnected: () => hub.wake('*'),
+    },
+    logger,
+  );
   const retention = startLoop({
     step: async () => {
       await useCases.pruneNotifications({ retentionMs: config.retentionMs });
@@ -138,7 +162,8 @@ export function buildApp({ db, databaseUrl, kafka, logger, metrics, authenticato
     bodyLimit: 256 * 1024,
     openapi: openApiDocument(routes, {
       title: 'Tulity notifications',
-      description: 'Per-user notifications derived from the shop\'s events, admin announcements, and a live stream (Server-Sent Events).',
+      description:
+        "Per-user notifications derived from the shop's events, admin announcements, and a live stream (Server-Sent Events).",
     }),
     routers: [
       buildRouter(routes, { authenticator }),
@@ -205,7 +230,10 @@ function configFromSettings(): NotificationsConfig {
 
 async function main() {
   const { databaseUrl } = commonSettings(service, 8012);
-  const serviceUrls = JSON.parse(setting('TULITY_SERVICE_URLS', '{"accounts":"http://127.0.0.1:8011"}')) as Record<string, string>;
+  const serviceUrls = JSON.parse(setting('TULITY_SERVICE_URLS', '{"accounts":"http://127.0.0.1:8011"}')) as Record<
+    string,
+    string
+  >;
   const config = configFromSettings();
   let built: ReturnType<typeof buildApp> | undefined;
   await runService({

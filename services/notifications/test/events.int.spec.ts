@@ -8,7 +8,14 @@ import { brokers } from '@tulity/adapters/testing/kit';
 import { createKafka } from '@tulity/adapters/kafka/client';
 import { createMetrics } from '@tulity/adapters/metrics';
 import {
-  envelope, eventProducer, groupReached, setGroupOffsets, startService, startTestConsumer, topicEnds, type Harness,
+  envelope,
+  eventProducer,
+  groupReached,
+  setGroupOffsets,
+  startService,
+  startTestConsumer,
+  topicEnds,
+  type Harness,
 } from './harness';
 
 const run = randomUUID().slice(0, 8);
@@ -20,10 +27,21 @@ let consumer: Consumer;
 let start: Awaited<ReturnType<typeof topicEnds>>;
 
 // My users; other people's tests may register users on the same topic, so every check looks at these.
-const ids = { admin: randomUUID(), manager: randomUUID(), retired: randomUUID(), cashier: randomUUID(), leaver: randomUUID() };
+const ids = {
+  admin: randomUUID(),
+  manager: randomUUID(),
+  retired: randomUUID(),
+  cashier: randomUUID(),
+  leaver: randomUUID(),
+};
 const mine = new Set(Object.values(ids));
 const profile = (id: string, role: string, active = true) => ({
-  ...envelope(id), username: `${role}-${id.slice(0, 8)}`, email: `${id}@shop.test`, fullName: `${role} ${run}`, roles: [role], active,
+  ...envelope(id),
+  username: `${role}-${id.slice(0, 8)}`,
+  email: `${id}@shop.test`,
+  fullName: `${role} ${run}`,
+  roles: [role],
+  active,
 });
 
 const recipientsOf = async (eventId: string) =>
@@ -32,34 +50,117 @@ const recipientsOf = async (eventId: string) =>
     .map((row) => `${row.kind}→${Object.entries(ids).find(([, id]) => id === row.recipient_id)![0]}`)
     .sort();
 
-const saleLine = { productId: randomUUID(), unitLevelId: randomUUID(), quantity: 2, conversionFactor: 1, baseQuantity: 2, unitPriceMinor: 625, lineTotalMinor: 1250 };
-const sale = (saleId: string, cashierId: string) => ({ ...envelope(saleId), cashierId, currency: 'EUR', lines: [saleLine], totalMinor: 1250 });
+const saleLine = {
+  productId: randomUUID(),
+  unitLevelId: randomUUID(),
+  quantity: 2,
+  conversionFactor: 1,
+  baseQuantity: 2,
+  unitPriceMinor: 625,
+  lineTotalMinor: 1250,
+};
+const sale = (saleId: string, cashierId: string) => ({
+  ...envelope(saleId),
+  cashierId,
+  currency: 'EUR',
+  lines: [saleLine],
+  totalMinor: 1250,
+});
 const productId = randomUUID();
 
 /** Each mapped event with what it must produce among my users. */
 const mapped = () => {
   const saleId = randomUUID();
   return [
-    ['tulity.products.ProductCreated', {
-      ...envelope(productId), sku: `SKU-${run}`, name: `Cola ${run}`, description: null, categoryId: null, categoryName: null,
-      baseUnitId: randomUUID(), baseUnitName: 'piece', unitLevels: [], active: true,
-    }, ['product.created→manager']],
-    ['tulity.products.PriceChanged', { ...envelope(productId), unitLevelId: randomUUID(), currency: 'EUR', previousPriceMinor: 150, priceMinor: 175 }, ['product.price-changed→manager']],
-    ['tulity.products.LowStock', { ...envelope(productId), sku: `SKU-${run}`, name: `Cola ${run}`, availableBase: 3, thresholdBase: 10 }, ['stock.low→admin', 'stock.low→manager']],
+    [
+      'tulity.products.ProductCreated',
+      {
+        ...envelope(productId),
+        sku: `SKU-${run}`,
+        name: `Cola ${run}`,
+        description: null,
+        categoryId: null,
+        categoryName: null,
+        baseUnitId: randomUUID(),
+        baseUnitName: 'piece',
+        unitLevels: [],
+        active: true,
+      },
+      ['product.created→manager'],
+    ],
+    [
+      'tulity.products.PriceChanged',
+      { ...envelope(productId), unitLevelId: randomUUID(), currency: 'EUR', previousPriceMinor: 150, priceMinor: 175 },
+      ['product.price-changed→manager'],
+    ],
+    [
+      'tulity.products.LowStock',
+      { ...envelope(productId), sku: `SKU-${run}`, name: `Cola ${run}`, availableBase: 3, thresholdBase: 10 },
+      ['stock.low→admin', 'stock.low→manager'],
+    ],
     ['tulity.products.ProductDeleted', { ...envelope(productId), sku: `SKU-${run}` }, ['product.deleted→manager']],
     ['tulity.transactions.SaleConfirmed', sale(saleId, ids.cashier), ['sale.confirmed→cashier']],
-    ['tulity.transactions.SaleRejected', {
-      ...sale(randomUUID(), ids.cashier), reason: 'insufficient-stock', shortages: [{ productId, requestedBase: 5, availableBase: 2 }],
-    }, ['sale.rejected→cashier']],
-    ['tulity.transactions.SaleCancelled', { ...sale(randomUUID(), ids.cashier), cancelledBy: ids.manager, reason: 'customer left' }, ['sale.cancelled→cashier']],
-    ['tulity.transactions.SaleReturned', {
-      ...envelope(saleId), returnId: randomUUID(), cashierId: ids.cashier, returnedBy: ids.manager, currency: 'EUR', reason: null, refundMinor: 625,
-      lines: [{ saleLineId: randomUUID(), productId, unitLevelId: saleLine.unitLevelId, quantity: 1, conversionFactor: 1, baseQuantity: 1, refundMinor: 625 }],
-    }, ['sale.returned→cashier']],
-    ['tulity.transactions.PurchaseRecorded', {
-      ...envelope(randomUUID()), recordedBy: ids.manager, supplierName: 'Acme', currency: 'EUR', totalMinor: 9000, supplierInvoiceNumber: 'INV-7',
-      lines: [{ productId, unitLevelId: randomUUID(), quantity: 100, conversionFactor: 1, baseQuantity: 100, unitCostMinor: 90, lineTotalMinor: 9000 }],
-    }, ['purchase.recorded→manager']],
+    [
+      'tulity.transactions.SaleRejected',
+      {
+        ...sale(randomUUID(), ids.cashier),
+        reason: 'insufficient-stock',
+        shortages: [{ productId, requestedBase: 5, availableBase: 2 }],
+      },
+      ['sale.rejected→cashier'],
+    ],
+    [
+      'tulity.transactions.SaleCancelled',
+      { ...sale(randomUUID(), ids.cashier), cancelledBy: ids.manager, reason: 'customer left' },
+      ['sale.cancelled→cashier'],
+    ],
+    [
+      'tulity.transactions.SaleReturned',
+      {
+        ...envelope(saleId),
+        returnId: randomUUID(),
+        cashierId: ids.cashier,
+        returnedBy: ids.manager,
+        currency: 'EUR',
+        reason: null,
+        refundMinor: 625,
+        lines: [
+          {
+            saleLineId: randomUUID(),
+            productId,
+            unitLevelId: saleLine.unitLevelId,
+            quantity: 1,
+            conversionFactor: 1,
+            baseQuantity: 1,
+            refundMinor: 625,
+          },
+        ],
+      },
+      ['sale.returned→cashier'],
+    ],
+    [
+      'tulity.transactions.PurchaseRecorded',
+      {
+        ...envelope(randomUUID()),
+        recordedBy: ids.manager,
+        supplierName: 'Acme',
+        currency: 'EUR',
+        totalMinor: 9000,
+        supplierInvoiceNumber: 'INV-7',
+        lines: [
+          {
+            productId,
+            unitLevelId: randomUUID(),
+            quantity: 100,
+            conversionFactor: 1,
+            baseQuantity: 100,
+            unitCostMinor: 90,
+            lineTotalMinor: 9000,
+          },
+        ],
+      },
+      ['purchase.recorded→manager'],
+    ],
     // The leaver was deleted: their sale tells nobody.
     ['tulity.transactions.SaleConfirmed', sale(randomUUID(), ids.leaver), []],
   ] as const;
@@ -77,19 +178,49 @@ beforeAll(async () => {
   consumer = await startTestConsumer(service, kafka, groupId);
 
   registrations = [
-    profile(ids.admin, 'admin'), profile(ids.manager, 'manager'), profile(ids.retired, 'manager'), profile(ids.cashier, 'cashier'), profile(ids.leaver, 'cashier'),
+    profile(ids.admin, 'admin'),
+    profile(ids.manager, 'manager'),
+    profile(ids.retired, 'manager'),
+    profile(ids.cashier, 'cashier'),
+    profile(ids.leaver, 'cashier'),
   ];
   for (const registration of registrations) await producer.send('tulity.accounts.UserRegistered', registration);
   await producer.send('tulity.accounts.UserUpdated', profile(ids.retired, 'manager', false));
   await producer.send('tulity.accounts.UserDeleted', { ...envelope(ids.leaver), username: 'leaver', mode: 'DELETED' });
   // Topics are consumed side by side: the users must be known before the shop's events arrive.
-  await waitFor('the read model of my users', async () =>
-    (await service.db('recipients').whereIn('id', [...mine]).where({ active: true }).pluck('id')).sort().join() === [ids.admin, ids.manager, ids.cashier].sort().join());
+  await waitFor(
+    'the read model of my users',
+    async () =>
+      (
+        await service
+          .db('recipients')
+          .whereIn('id', [...mine])
+          .where({ active: true })
+          .pluck('id')
+      )
+        .sort()
+        .join() === [ids.admin, ids.manager, ids.cashier].sort().join(),
+  );
 
   events = mapped();
   for (const [type, payload] of events) await producer.send(type, payload);
-  await waitFor('every mapped event applied', async () =>
-    Number((await service.db('event_inbox').where({ group_id: groupId }).whereIn('event_id', events.map(([, p]) => p.eventId)).count({ n: '*' }).first())?.n) === events.length);
+  await waitFor(
+    'every mapped event applied',
+    async () =>
+      Number(
+        (
+          await service
+            .db('event_inbox')
+            .where({ group_id: groupId })
+            .whereIn(
+              'event_id',
+              events.map(([, p]) => p.eventId),
+            )
+            .count({ n: '*' })
+            .first()
+        )?.n,
+      ) === events.length,
+  );
 });
 
 afterAll(async () => {
@@ -112,23 +243,51 @@ describe('events become notifications', () => {
     for (const [type, payload, expected] of events) {
       expect([type, await recipientsOf(payload.eventId)]).toEqual([type, [...expected].sort()]);
     }
-    const low = await service.db('notifications').where({ source_id: events[2][1].eventId, recipient_id: ids.manager }).first();
-    expect([low.title, low.text, low.link_resource, low.link_id]).toEqual([`Low stock: Cola ${run}`, `SKU-${run}: 3 left, threshold 10 (base units).`, 'products', productId]);
+    const low = await service
+      .db('notifications')
+      .where({ source_id: events[2][1].eventId, recipient_id: ids.manager })
+      .first();
+    expect([low.title, low.text, low.link_resource, low.link_id]).toEqual([
+      `Low stock: Cola ${run}`,
+      `SKU-${run}: 3 left, threshold 10 (base units).`,
+      'products',
+      productId,
+    ]);
     const rejected = await service.db('notifications').where({ source_id: events[5][1].eventId }).first();
-    expect(rejected.text).toBe(`Your sale of 12.50 EUR was rejected (insufficient-stock): product ${productId}: 5 requested, 2 available.`);
-    expect(await service.db('notifications').where({ recipient_id: ids.retired }).whereNot({ kind: 'user.welcome' }).pluck('kind')).toEqual([]);
+    expect(rejected.text).toBe(
+      `Your sale of 12.50 EUR was rejected (insufficient-stock): product ${productId}: 5 requested, 2 available.`,
+    );
+    expect(
+      await service
+        .db('notifications')
+        .where({ recipient_id: ids.retired })
+        .whereNot({ kind: 'user.welcome' })
+        .pluck('kind'),
+    ).toEqual([]);
   });
 
   test('a redelivery (offsets rewound) creates nothing new', async () => {
-    const before = await service.db('notifications').whereIn('recipient_id', [...mine]).select('id', 'source_id', 'recipient_id', 'seq').orderBy('id');
+    const before = await service
+      .db('notifications')
+      .whereIn('recipient_id', [...mine])
+      .select('id', 'source_id', 'recipient_id', 'seq')
+      .orderBy('id');
     await consumer.stop();
     const end = await topicEnds(kafka);
     await setGroupOffsets(kafka, groupId, start);
     const metrics = createMetrics('notifications');
     consumer = await startTestConsumer(service, kafka, groupId, metrics);
     await waitFor('the rewound group back at the end', () => groupReached(kafka, groupId, end));
-    expect(await counterTotal(metrics.registry, 'consumer_duplicates_total')).toBeGreaterThanOrEqual(registrations.length + events.length);
-    expect(await service.db('notifications').whereIn('recipient_id', [...mine]).select('id', 'source_id', 'recipient_id', 'seq').orderBy('id')).toEqual(before);
+    expect(await counterTotal(metrics.registry, 'consumer_duplicates_total')).toBeGreaterThanOrEqual(
+      registrations.length + events.length,
+    );
+    expect(
+      await service
+        .db('notifications')
+        .whereIn('recipient_id', [...mine])
+        .select('id', 'source_id', 'recipient_id', 'seq')
+        .orderBy('id'),
+    ).toEqual(before);
   });
 
   test('past the inbox, the database still refuses a second notification of one event', async () => {
@@ -136,9 +295,20 @@ describe('events become notifications', () => {
     const before = await service.db('notifications').where({ source_id: payload.eventId }).count({ n: '*' }).first();
     const again = await service.useCases.hearEvent({
       correlationId: 'again',
-      event: { type: 'LowStock', eventId: payload.eventId, occurredAt: new Date(), productId, sku: 'S', name: 'N', available: 1, threshold: 10 },
+      event: {
+        type: 'LowStock',
+        eventId: payload.eventId,
+        occurredAt: new Date(),
+        productId,
+        sku: 'S',
+        name: 'N',
+        available: 1,
+        threshold: 10,
+      },
     });
     expect(again).toEqual([]);
-    expect(await service.db('notifications').where({ source_id: payload.eventId }).count({ n: '*' }).first()).toEqual(before);
+    expect(await service.db('notifications').where({ source_id: payload.eventId }).count({ n: '*' }).first()).toEqual(
+      before,
+    );
   });
 });

@@ -2,8 +2,19 @@
 import { randomUUID } from 'node:crypto';
 import type { ListQuery, Page } from '@tulity/adapters/core/page';
 import type {
-  AnnouncementRepository, NewNotifications, NotificationFilter, NotificationPage, NotificationReads, NotificationRepository,
-  NotificationSort, NotificationsDeps, RecipientRepository, Reads, TicketRepository, Tx, UnitOfWork,
+  AnnouncementRepository,
+  NewNotifications,
+  NotificationFilter,
+  NotificationPage,
+  NotificationReads,
+  NotificationRepository,
+  NotificationSort,
+  NotificationsDeps,
+  RecipientRepository,
+  Reads,
+  TicketRepository,
+  Tx,
+  UnitOfWork,
 } from '../src/application/ports';
 import type { Announcement } from '../src/domain/announcement';
 import type { Notification } from '../src/domain/notification';
@@ -23,10 +34,27 @@ class InMemoryNotifications implements NotificationRepository, NotificationReads
   async deliver({ audience, content, sourceId, announcementId, createdAt }: NewNotifications): Promise<Notification[]> {
     const created: Notification[] = [];
     for (const r of [...this.store.recipients.values()].sort((a, b) => a.id.localeCompare(b.id))) {
-      const named = 'userId' in audience ? r.id === audience.userId : r.role !== null && audience.roles.includes(r.role) && r.id !== audience.except;
-      if (!named || !r.active || this.store.notifications.some((n) => n.sourceId === sourceId && n.recipientId === r.id)) continue;
+      const named =
+        'userId' in audience
+          ? r.id === audience.userId
+          : r.role !== null && audience.roles.includes(r.role) && r.id !== audience.except;
+      if (
+        !named ||
+        !r.active ||
+        this.store.notifications.some((n) => n.sourceId === sourceId && n.recipientId === r.id)
+      )
+        continue;
       r.lastSeq += 1;
-      const n: Notification = { ...content, id: randomUUID(), recipientId: r.id, seq: r.lastSeq, sourceId, announcementId: announcementId ?? null, createdAt, readAt: null };
+      const n: Notification = {
+        ...content,
+        id: randomUUID(),
+        recipientId: r.id,
+        seq: r.lastSeq,
+        sourceId,
+        announcementId: announcementId ?? null,
+        createdAt,
+        readAt: null,
+      };
       this.store.notifications.push(n);
       created.push(n);
     }
@@ -60,13 +88,24 @@ class InMemoryNotifications implements NotificationRepository, NotificationReads
   async list(recipientId: string, query: ListQuery<NotificationSort> & NotificationFilter): Promise<NotificationPage> {
     const mine = this.store.notifications.filter((n) => n.recipientId === recipientId);
     const items = mine
-      .filter((n) => (query.unread === undefined || query.unread === !n.readAt) && (!query.kind || n.kind === query.kind))
+      .filter(
+        (n) => (query.unread === undefined || query.unread === !n.readAt) && (!query.kind || n.kind === query.kind),
+      )
       .sort((a, b) => (b.createdAt.getTime() - a.createdAt.getTime()) * (query.descending ? 1 : -1) || a.seq - b.seq);
     const start = (query.page - 1) * query.pageSize;
-    return { items: items.slice(start, start + query.pageSize), total: items.length, page: query.page, pageSize: query.pageSize, unreadCount: mine.filter((n) => !n.readAt).length };
+    return {
+      items: items.slice(start, start + query.pageSize),
+      total: items.length,
+      page: query.page,
+      pageSize: query.pageSize,
+      unreadCount: mine.filter((n) => !n.readAt).length,
+    };
   }
   async after(recipientId: string, seq: number, limit: number) {
-    return this.store.notifications.filter((n) => n.recipientId === recipientId && n.seq > seq).sort((a, b) => a.seq - b.seq).slice(0, limit);
+    return this.store.notifications
+      .filter((n) => n.recipientId === recipientId && n.seq > seq)
+      .sort((a, b) => a.seq - b.seq)
+      .slice(0, limit);
   }
   async latestSeq(recipientId: string) {
     return this.store.recipients.get(recipientId)?.lastSeq ?? 0;
@@ -98,7 +137,12 @@ class InMemoryAnnouncements implements AnnouncementRepository {
   }
   async list(query: ListQuery<'createdAt'>): Promise<Page<Announcement>> {
     const items = [...this.store.announcements.values()];
-    return { items: items.slice((query.page - 1) * query.pageSize, query.page * query.pageSize), total: items.length, page: query.page, pageSize: query.pageSize };
+    return {
+      items: items.slice((query.page - 1) * query.pageSize, query.page * query.pageSize),
+      total: items.length,
+      page: query.page,
+      pageSize: query.pageSize,
+    };
   }
 }
 
@@ -114,7 +158,8 @@ class InMemoryTickets implements TicketRepository {
   }
   async pruneExpired(now: Date) {
     let pruned = 0;
-    for (const [hash, t] of this.store.tickets) if (t.expiresAt <= now) pruned += Number(this.store.tickets.delete(hash));
+    for (const [hash, t] of this.store.tickets)
+      if (t.expiresAt <= now) pruned += Number(this.store.tickets.delete(hash));
     return pruned;
   }
 }
@@ -129,10 +174,18 @@ export class InMemoryUnitOfWork implements UnitOfWork {
     return result;
   }
   async read<T>(work: (reads: Reads) => Promise<T>): Promise<T> {
-    return work({ notifications: new InMemoryNotifications(this.store), announcements: new InMemoryAnnouncements(this.store) });
+    return work({
+      notifications: new InMemoryNotifications(this.store),
+      announcements: new InMemoryAnnouncements(this.store),
+    });
   }
   private tx(store: InMemoryStore): Tx {
-    return { notifications: new InMemoryNotifications(store), recipients: new InMemoryRecipients(store), announcements: new InMemoryAnnouncements(store), tickets: new InMemoryTickets(store) };
+    return {
+      notifications: new InMemoryNotifications(store),
+      recipients: new InMemoryRecipients(store),
+      announcements: new InMemoryAnnouncements(store),
+      tickets: new InMemoryTickets(store),
+    };
   }
 }
 

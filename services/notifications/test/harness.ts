@@ -14,9 +14,25 @@ import { ensureTopics } from '@tulity/adapters/kafka/topics';
 import { createLogger } from '@tulity/adapters/logger';
 import { createMetrics, type Metrics } from '@tulity/adapters/metrics';
 import type { Knex } from '@tulity/adapters/postgres/database';
-import { brokers, emptyTables, registryUrl, startHttp, testDatabase, testDatabaseUrl, type RunningHttp } from '@tulity/adapters/testing/kit';
+import {
+  brokers,
+  emptyTables,
+  registryUrl,
+  startHttp,
+  testDatabase,
+  testDatabaseUrl,
+  type RunningHttp,
+} from '@tulity/adapters/testing/kit';
 import { consumerCatalogue } from '../src/adapters/kafka/handlers';
-import { buildApp, buildUseCases, defaultConfig, depsOver, migrations, startConsumerRole, type NotificationsConfig } from '../src/main';
+import {
+  buildApp,
+  buildUseCases,
+  defaultConfig,
+  depsOver,
+  migrations,
+  startConsumerRole,
+  type NotificationsConfig,
+} from '../src/main';
 
 export const logger = createLogger('notifications-test');
 
@@ -35,14 +51,22 @@ export async function startService(config: Partial<NotificationsConfig> = {}): P
   const issuer = await createTestIssuer();
   const metrics = createMetrics('notifications');
   const built = buildApp({
-    db, databaseUrl: testDatabaseUrl('notifications'), kafka: createKafka(brokers, 'notifications-test'), logger, metrics,
+    db,
+    databaseUrl: testDatabaseUrl('notifications'),
+    kafka: createKafka(brokers, 'notifications-test'),
+    logger,
+    metrics,
     authenticator: issuer.authenticator(createRevocationCheck(db, { notRevokedCacheMs: 0 })),
     config: { ...defaultConfig, heartbeatMs: 200, ...config },
   });
   await built.ready;
   const http = await startHttp(built.app);
   return {
-    db, http, issuer, metrics, useCases: buildUseCases(depsOver(db)),
+    db,
+    http,
+    issuer,
+    metrics,
+    useCases: buildUseCases(depsOver(db)),
     async close() {
       await built.stop();
       await http.close();
@@ -62,7 +86,13 @@ export interface TestUser {
 
 export async function tokenFor(issuer: TestIssuer, role: Role, id = randomUUID()): Promise<TestUser> {
   const sessionId = randomUUID();
-  return { id, username: `u-${id.slice(0, 8)}`, role, sessionId, token: await issuer.mint({ role, userId: id, sessionId }) };
+  return {
+    id,
+    username: `u-${id.slice(0, 8)}`,
+    role,
+    sessionId,
+    token: await issuer.mint({ role, userId: id, sessionId }),
+  };
 }
 
 /** Registers users straight through the use case, for tests that are not about Kafka. */
@@ -70,23 +100,45 @@ export async function seedUsers(harness: Harness, ...users: TestUser[]) {
   for (const u of users) {
     await harness.useCases.hearEvent({
       correlationId: 'seed',
-      event: { type: 'UserRegistered', eventId: randomUUID(), occurredAt: new Date(), userId: u.id, username: u.username, fullName: u.username, role: u.role, active: true },
+      event: {
+        type: 'UserRegistered',
+        eventId: randomUUID(),
+        occurredAt: new Date(),
+        userId: u.id,
+        username: u.username,
+        fullName: u.username,
+        role: u.role,
+        active: true,
+      },
     });
   }
 }
 
-export const envelope = (aggregateId: string) => ({ eventId: randomUUID(), occurredAt: Date.now(), correlationId: randomUUID(), aggregateId });
+export const envelope = (aggregateId: string) => ({
+  eventId: randomUUID(),
+  occurredAt: Date.now(),
+  correlationId: randomUUID(),
+  aggregateId,
+});
 
 /** Produces events on their real topics with the newest writer schema, as their owners' relays would. */
 export async function eventProducer(kafka: Kafka) {
   const registry = createRegistryClient(registryUrl);
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   return {
     async send(type: keyof typeof catalogue, payload: { aggregateId: string } & Record<string, unknown>) {
       const entry = catalogue[type];
       const id = await registry.idOf(entry.subject, entry.schema);
-      await producer.send({ topic: entry.topic, acks: -1, messages: [{ key: payload.aggregateId, value: encodeWire(id, avroType(entry.schema).toBuffer(payload)) }] });
+      await producer.send({
+        topic: entry.topic,
+        acks: -1,
+        messages: [{ key: payload.aggregateId, value: encodeWire(id, avroType(entry.schema).toBuffer(payload)) }],
+      });
     },
     close: () => producer.disconnect(),
   };
@@ -100,9 +152,12 @@ export async function topicEnds(kafka: Kafka) {
   await admin.connect();
   try {
     await ensureTopics(admin, consumedTopics());
-    return await Promise.all(consumedTopics().map(async (topic) => ({
-      topic, partitions: (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high })),
-    })));
+    return await Promise.all(
+      consumedTopics().map(async (topic) => ({
+        topic,
+        partitions: (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high })),
+      })),
+    );
   } finally {
     await admin.disconnect();
   }
@@ -125,14 +180,25 @@ export async function groupReached(kafka: Kafka, groupId: string, positions: Awa
   await admin.connect();
   try {
     const committed = await admin.fetchOffsets({ groupId, topics: positions.map((p) => p.topic) });
-    return positions.every(({ topic, partitions }) => partitions.every(({ partition, offset }) =>
-      Number(committed.find((c) => c.topic === topic)?.partitions.find((p) => p.partition === partition)?.offset ?? -1) >= Number(offset)));
+    return positions.every(({ topic, partitions }) =>
+      partitions.every(
+        ({ partition, offset }) =>
+          Number(
+            committed.find((c) => c.topic === topic)?.partitions.find((p) => p.partition === partition)?.offset ?? -1,
+          ) >= Number(offset),
+      ),
+    );
   } finally {
     await admin.disconnect();
   }
 }
 
-export async function startTestConsumer(harness: Pick<Harness, 'db'>, kafka: Kafka, groupId: string, metrics = createMetrics('notifications')) {
+export async function startTestConsumer(
+  harness: Pick<Harness, 'db'>,
+  kafka: Kafka,
+  groupId: string,
+  metrics = createMetrics('notifications'),
+) {
   return startConsumerRole({ db: harness.db, kafka, logger, metrics, registryUrl, groupId });
 }
 
@@ -146,11 +212,16 @@ export interface SseEvent {
 /** An EventSource as far as tests need one: events as they arrive, the response's headers, its end. */
 export async function openStream(url: string, headers: Record<string, string> = {}) {
   const controller = new AbortController();
-  const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
+  const response = await fetch(url, {
+    headers: { accept: 'text/event-stream', ...headers },
+    signal: controller.signal,
+  });
   const received: SseEvent[] = [];
   const waiters = new Set<() => void>();
   let ended = false;
-  const notify = () => { for (const wake of waiters) wake(); };
+  const notify = () => {
+    for (const wake of waiters) wake();
+  };
   const reading = (async () => {
     if (!response.ok || !response.body) return;
     const decoder = new TextDecoder();
@@ -183,7 +254,8 @@ export async function openStream(url: string, headers: Record<string, string> = 
     }
   })();
   /** The notifications received, each with its SSE id as `sseId`. */
-  const notifications = () => received.filter((e) => e.event === 'notification').map((e) => ({ ...JSON.parse(e.data!), sseId: Number(e.id) }));
+  const notifications = () =>
+    received.filter((e) => e.event === 'notification').map((e) => ({ ...JSON.parse(e.data!), sseId: Number(e.id) }));
   return {
     response,
     received,
@@ -197,7 +269,10 @@ export async function openStream(url: string, headers: Record<string, string> = 
         if (left <= 0) throw new Error(`stream: timed out waiting for ${what}; received ${JSON.stringify(received)}`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, left);
-          waiters.add(() => { clearTimeout(timer); resolve(); });
+          waiters.add(() => {
+            clearTimeout(timer);
+            resolve();
+          });
         });
         waiters.clear();
       }
@@ -219,7 +294,10 @@ export async function ticket(harness: Harness, user: TestUser): Promise<string> 
  * Asks for a stream and answers its status and, for a refusal, the problem's code; a stream that
  * opens is closed at once, so a wrongly opened one fails the test instead of hanging it.
  */
-export async function streamAnswer(url: string, headers: Record<string, string> = {}): Promise<{ status: number; code?: string }> {
+export async function streamAnswer(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; code?: string }> {
   const controller = new AbortController();
   const response = await fetch(url, { headers, signal: controller.signal });
   if (response.status === 200) {

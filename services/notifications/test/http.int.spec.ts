@@ -3,7 +3,16 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@tulity/adapters/testing/events';
-import { seedUsers, startService, streamAnswer, streamUrl, ticket, tokenFor, type Harness, type TestUser } from './harness';
+import {
+  seedUsers,
+  startService,
+  streamAnswer,
+  streamUrl,
+  ticket,
+  tokenFor,
+  type Harness,
+  type TestUser,
+} from './harness';
 
 let service: Harness;
 let admin: TestUser;
@@ -19,7 +28,15 @@ const call = (user: TestUser | undefined, method: string, path: string, body?: u
 async function saleConfirmedFor(user: TestUser) {
   const [created] = await service.useCases.hearEvent({
     correlationId: 'c',
-    event: { type: 'SaleConfirmed', eventId: randomUUID(), occurredAt: new Date(), saleId: randomUUID(), cashierId: user.id, total: { minor: 1250, currency: 'EUR' }, lineCount: 2 },
+    event: {
+      type: 'SaleConfirmed',
+      eventId: randomUUID(),
+      occurredAt: new Date(),
+      saleId: randomUUID(),
+      cashierId: user.id,
+      total: { minor: 1250, currency: 'EUR' },
+      lineCount: 2,
+    },
   });
   return created!;
 }
@@ -27,7 +44,10 @@ async function saleConfirmedFor(user: TestUser) {
 beforeAll(async () => {
   service = await startService({ ticketTtlMs: 1500, alertWebhookSecret: secret, maxStreamsPerUser: 2 });
   [admin, manager, cashier, otherCashier] = await Promise.all([
-    tokenFor(service.issuer, 'admin'), tokenFor(service.issuer, 'manager'), tokenFor(service.issuer, 'cashier'), tokenFor(service.issuer, 'cashier'),
+    tokenFor(service.issuer, 'admin'),
+    tokenFor(service.issuer, 'manager'),
+    tokenFor(service.issuer, 'cashier'),
+    tokenFor(service.issuer, 'cashier'),
   ]);
   await seedUsers(service, admin, manager, cashier, otherCashier);
 });
@@ -45,17 +65,29 @@ describe('my notifications', () => {
     expect(list.body.items.map((n: { id: string }) => n.id)).toEqual([second.id, first.id, expect.any(String)]);
     expect(list.body).toMatchObject({ total: 3, page: 1, pageSize: 20, unreadCount: 3 });
     expect(list.body.items[0]).toEqual({
-      id: second.id, seq: second.seq, kind: 'sale.confirmed', title: 'Sale confirmed', text: 'Your sale of 12.50 EUR (2 lines) is confirmed.',
-      link: { resource: 'sales', id: second.link!.id }, eventId: second.sourceId, announcementId: null, createdAt: second.createdAt.toISOString(), readAt: null,
+      id: second.id,
+      seq: second.seq,
+      kind: 'sale.confirmed',
+      title: 'Sale confirmed',
+      text: 'Your sale of 12.50 EUR (2 lines) is confirmed.',
+      link: { resource: 'sales', id: second.link!.id },
+      eventId: second.sourceId,
+      announcementId: null,
+      createdAt: second.createdAt.toISOString(),
+      readAt: null,
     });
 
     const read = await call(cashier, 'PATCH', `/notifications/${first.id}`, { read: true });
     expect(read.status).toBe(200);
     expect(read.body.readAt).toEqual(expect.any(String));
     expect((await call(cashier, 'GET', '/notifications?unread=true')).body).toMatchObject({ total: 2, unreadCount: 2 });
-    expect((await call(cashier, 'GET', '/notifications?unread=false')).body.items.map((n: { id: string }) => n.id)).toEqual([first.id]);
+    expect(
+      (await call(cashier, 'GET', '/notifications?unread=false')).body.items.map((n: { id: string }) => n.id),
+    ).toEqual([first.id]);
     expect((await call(cashier, 'GET', '/notifications?kind=user.welcome')).body.total).toBe(1);
-    expect((await call(cashier, 'GET', '/notifications?pageSize=1&page=2')).body.items.map((n: { id: string }) => n.id)).toEqual([first.id]);
+    expect(
+      (await call(cashier, 'GET', '/notifications?pageSize=1&page=2')).body.items.map((n: { id: string }) => n.id),
+    ).toEqual([first.id]);
     expect((await call(cashier, 'PATCH', `/notifications/${first.id}`, { read: false })).body.readAt).toBeNull();
 
     expect((await call(cashier, 'GET', `/notifications/${second.id}`)).body.id).toBe(second.id);
@@ -67,19 +99,29 @@ describe('my notifications', () => {
 
   test("another user's notification is 404 for every action, and stays as it was", async () => {
     const mine = await saleConfirmedFor(cashier);
-    for (const [method, path, body] of [['GET', '', undefined], ['PATCH', '', { read: true }], ['DELETE', '', undefined]] as const) {
+    for (const [method, path, body] of [
+      ['GET', '', undefined],
+      ['PATCH', '', { read: true }],
+      ['DELETE', '', undefined],
+    ] as const) {
       const answer = await call(otherCashier, method, `/notifications/${mine.id}${path}`, body);
       expect([method, answer.status, answer.body.code]).toEqual([method, 404, 'NOTIFICATION.NOT_FOUND']);
     }
     expect((await call(admin, 'GET', `/notifications/${mine.id}`)).status).toBe(404);
     const row = await service.db('notifications').where({ id: mine.id }).first();
     expect(row.read_at).toBeNull();
-    expect((await call(otherCashier, 'GET', '/notifications')).body.items.map((n: { id: string }) => n.id)).not.toContain(mine.id);
+    expect(
+      (await call(otherCashier, 'GET', '/notifications')).body.items.map((n: { id: string }) => n.id),
+    ).not.toContain(mine.id);
   });
 
   test('bad input is a 4xx and writes nothing', async () => {
     const mine = await saleConfirmedFor(cashier);
-    const before = { notifications: await count('notifications'), announcements: await count('announcements'), tickets: await count('stream_tickets') };
+    const before = {
+      notifications: await count('notifications'),
+      announcements: await count('announcements'),
+      tickets: await count('stream_tickets'),
+    };
     const cases: Array<[number, TestUser | undefined, string, string, unknown]> = [
       [401, undefined, 'GET', '/notifications', undefined],
       [401, undefined, 'POST', '/notifications/stream-tickets', undefined],
@@ -100,7 +142,13 @@ describe('my notifications', () => {
       [400, admin, 'POST', '/notifications/announcements', { audience: 'everyone', title: '', text: 'y' }],
       [400, admin, 'POST', '/notifications/announcements', { audience: 'everyone', title: 'x'.repeat(121), text: 'y' }],
       [400, admin, 'POST', '/notifications/announcements', { audience: 'everyone', title: 'a\u0000b', text: 'y' }],
-      [400, admin, 'POST', '/notifications/announcements', { audience: 'everyone', title: 'x', text: 'y'.repeat(1001) }],
+      [
+        400,
+        admin,
+        'POST',
+        '/notifications/announcements',
+        { audience: 'everyone', title: 'x', text: 'y'.repeat(1001) },
+      ],
       [404, admin, 'DELETE', `/notifications/announcements/${randomUUID()}`, undefined],
       [400, undefined, 'GET', '/notifications/stream', undefined],
       [400, undefined, 'GET', '/notifications/stream?ticket=short', undefined],
@@ -111,22 +159,43 @@ describe('my notifications', () => {
       expect([method, path, answer.status]).toEqual([method, path, status]);
       expect(answer.headers.get('content-type')).toContain('application/problem+json');
     }
-    expect({ notifications: await count('notifications'), announcements: await count('announcements'), tickets: await count('stream_tickets') }).toEqual(before);
+    expect({
+      notifications: await count('notifications'),
+      announcements: await count('announcements'),
+      tickets: await count('stream_tickets'),
+    }).toEqual(before);
     expect((await service.db('notifications').where({ id: mine.id }).first()).read_at).toBeNull();
   });
 });
 
 describe('announcements', () => {
   test('an admin announces to a role or everyone, lists and withdraws them', async () => {
-    const toManagers = await call(admin, 'POST', '/notifications/announcements', { audience: 'manager', title: 'Stocktake', text: 'Friday 8:00\nBring gloves.' });
+    const toManagers = await call(admin, 'POST', '/notifications/announcements', {
+      audience: 'manager',
+      title: 'Stocktake',
+      text: 'Friday 8:00\nBring gloves.',
+    });
     expect(toManagers.status).toBe(201);
-    expect(toManagers.body).toMatchObject({ audience: 'manager', title: 'Stocktake', recipients: 1, createdBy: admin.id });
+    expect(toManagers.body).toMatchObject({
+      audience: 'manager',
+      title: 'Stocktake',
+      recipients: 1,
+      createdBy: admin.id,
+    });
     const managersNotes = (await call(manager, 'GET', '/notifications?kind=announcement')).body.items;
     expect(managersNotes).toHaveLength(1);
-    expect(managersNotes[0]).toMatchObject({ title: 'Stocktake', text: 'Friday 8:00\nBring gloves.', announcementId: toManagers.body.id });
+    expect(managersNotes[0]).toMatchObject({
+      title: 'Stocktake',
+      text: 'Friday 8:00\nBring gloves.',
+      announcementId: toManagers.body.id,
+    });
     expect((await call(cashier, 'GET', '/notifications?kind=announcement')).body.total).toBe(0);
 
-    const toAll = await call(admin, 'POST', '/notifications/announcements', { audience: 'everyone', title: 'Closed Monday', text: 'Holiday.' });
+    const toAll = await call(admin, 'POST', '/notifications/announcements', {
+      audience: 'everyone',
+      title: 'Closed Monday',
+      text: 'Holiday.',
+    });
     expect(toAll.body.recipients).toBe(4);
     const listed = await call(admin, 'GET', '/notifications/announcements');
     expect(listed.body.items.map((a: { id: string }) => a.id)).toEqual([toAll.body.id, toManagers.body.id]);
@@ -155,21 +224,35 @@ describe('stream tickets', () => {
 
   test('a bad Last-Event-ID is a 400 and spends nothing', async () => {
     const t = await ticket(service, cashier);
-    expect(await streamAnswer(streamUrl(service, t), { 'last-event-id': 'abc' })).toEqual({ status: 400, code: 'STREAM.LAST_EVENT_ID_INVALID' });
+    expect(await streamAnswer(streamUrl(service, t), { 'last-event-id': 'abc' })).toEqual({
+      status: 400,
+      code: 'STREAM.LAST_EVENT_ID_INVALID',
+    });
     expect(await streamAnswer(streamUrl(service, t))).toEqual({ status: 200 });
   });
 });
 
 describe('Alertmanager webhook', () => {
   const alert = (status: 'firing' | 'resolved', fingerprint: string) => ({
-    status, labels: { alertname: 'ConsumerLagHigh', severity: 'warning' },
+    status,
+    labels: { alertname: 'ConsumerLagHigh', severity: 'warning' },
     annotations: { summary: 'Consumer lag is high', description: 'notifications is 5000 events behind.' },
-    startsAt: '2026-11-29T10:00:00.000Z', endsAt: status === 'resolved' ? '2026-11-29T10:30:00.000Z' : '0001-01-01T00:00:00Z',
-    generatorURL: 'http://prometheus/graph', fingerprint,
+    startsAt: '2026-11-29T10:00:00.000Z',
+    endsAt: status === 'resolved' ? '2026-11-29T10:30:00.000Z' : '0001-01-01T00:00:00Z',
+    generatorURL: 'http://prometheus/graph',
+    fingerprint,
   });
   const payload = (alerts: unknown[]) => ({
-    version: '4', groupKey: '{}:{}', truncatedAlerts: 0, status: 'firing', receiver: 'tulity', groupLabels: {}, commonLabels: {},
-    commonAnnotations: {}, externalURL: 'http://alertmanager', alerts,
+    version: '4',
+    groupKey: '{}:{}',
+    truncatedAlerts: 0,
+    status: 'firing',
+    receiver: 'tulity',
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager',
+    alerts,
   });
   const post = (body: unknown, auth = `Bearer ${secret}`) =>
     service.http.call('POST', '/internal/alertmanager', { body, headers: { authorization: auth } });
@@ -183,7 +266,10 @@ describe('Alertmanager webhook', () => {
     expect((await post(payload([alert('firing', fingerprint)]))).body).toEqual({ notified: 0 });
     expect((await post(payload([alert('resolved', fingerprint)]))).body).toEqual({ notified: 2 });
     const mine = await adminAlerts();
-    expect(mine.map((n: { title: string }) => n.title)).toEqual(['Resolved: Consumer lag is high', 'Consumer lag is high']);
+    expect(mine.map((n: { title: string }) => n.title)).toEqual([
+      'Resolved: Consumer lag is high',
+      'Consumer lag is high',
+    ]);
     expect(mine[1].text).toBe('notifications is 5000 events behind. Since 2026-11-29T10:00:00.000Z.');
     expect((await call(manager, 'GET', '/notifications?kind=system.alert')).body.total).toBe(0);
   });
@@ -196,7 +282,9 @@ describe('Alertmanager webhook', () => {
     expect((await post(payload([]))).status).toBe(400);
     expect((await post(payload([{ ...alert('firing', 'aa'), status: 'pending' }]))).status).toBe(400);
     expect((await post(payload([{ ...alert('firing', 'aa'), fingerprint: 'not hex!' }]))).status).toBe(400);
-    expect((await post(payload(Array.from({ length: 201 }, (_, i) => alert('firing', i.toString(16)))))).status).toBe(400);
+    expect((await post(payload(Array.from({ length: 201 }, (_, i) => alert('firing', i.toString(16)))))).status).toBe(
+      400,
+    );
     expect((await post(payload([alert('firing', 'aa')]).alerts.map(() => 'x'.repeat(300 * 1024)))).status).toBe(413);
     expect(await count('notifications')).toBe(before);
   });
@@ -204,12 +292,22 @@ describe('Alertmanager webhook', () => {
   test('not there without a configured secret, nor under /api/v1', async () => {
     const plain = await startService();
     try {
-      const answer = await plain.http.call('POST', '/internal/alertmanager', { body: payload([alert('firing', 'aa')]), headers: { authorization: `Bearer ${secret}` } });
+      const answer = await plain.http.call('POST', '/internal/alertmanager', {
+        body: payload([alert('firing', 'aa')]),
+        headers: { authorization: `Bearer ${secret}` },
+      });
       expect(answer.status).toBe(404);
     } finally {
       await plain.close();
     }
-    expect((await service.http.call('POST', '/api/v1/internal/alertmanager', { body: payload([]), headers: { authorization: `Bearer ${secret}` } })).status).toBe(404);
+    expect(
+      (
+        await service.http.call('POST', '/api/v1/internal/alertmanager', {
+          body: payload([]),
+          headers: { authorization: `Bearer ${secret}` },
+        })
+      ).status,
+    ).toBe(404);
   });
 });
 
@@ -222,7 +320,11 @@ describe('retention', () => {
     const old = await saleConfirmedFor(user);
     const unread = await saleConfirmedFor(user);
     expect((await call(user, 'PATCH', `/notifications/${old.id}`, { read: true })).status).toBe(200);
-    await waitFor('the read notification pruned', async () => (await service.db('notifications').where({ id: old.id }).first()) === undefined, 10_000);
+    await waitFor(
+      'the read notification pruned',
+      async () => (await service.db('notifications').where({ id: old.id }).first()) === undefined,
+      10_000,
+    );
     expect(await service.db('notifications').where({ id: unread.id }).first()).toBeDefined();
   });
 });

@@ -6,8 +6,20 @@ import { waitFor } from '@tulity/adapters/testing/events';
 import { brokers } from '@tulity/adapters/testing/kit';
 import { createKafka } from '@tulity/adapters/kafka/client';
 import {
-  envelope, eventProducer, openStream, seedUsers, setGroupOffsets, startService, startTestConsumer, streamAnswer, streamUrl, ticket, tokenFor, topicEnds,
-  type Harness, type TestUser,
+  envelope,
+  eventProducer,
+  openStream,
+  seedUsers,
+  setGroupOffsets,
+  startService,
+  startTestConsumer,
+  streamAnswer,
+  streamUrl,
+  ticket,
+  tokenFor,
+  topicEnds,
+  type Harness,
+  type TestUser,
 } from './harness';
 
 const groupId = `notifications-sse-${randomUUID().slice(0, 8)}`;
@@ -25,13 +37,32 @@ const open = async (user: TestUser, headers: Record<string, string> = {}) => {
 };
 const confirmSale = async (user: TestUser) => {
   const payload = {
-    ...envelope(randomUUID()), cashierId: user.id, currency: 'EUR', totalMinor: 300,
-    lines: [{ productId: randomUUID(), unitLevelId: randomUUID(), quantity: 2, conversionFactor: 1, baseQuantity: 2, unitPriceMinor: 150, lineTotalMinor: 300 }],
+    ...envelope(randomUUID()),
+    cashierId: user.id,
+    currency: 'EUR',
+    totalMinor: 300,
+    lines: [
+      {
+        productId: randomUUID(),
+        unitLevelId: randomUUID(),
+        quantity: 2,
+        conversionFactor: 1,
+        baseQuantity: 2,
+        unitPriceMinor: 150,
+        lineTotalMinor: 300,
+      },
+    ],
   };
   await producer.send('tulity.transactions.SaleConfirmed', payload);
   return payload.eventId;
 };
-const stored = (eventId: string) => waitFor(`the notification of ${eventId}`, async () => service.db('notifications').where({ source_id: eventId }).first(), 60_000, 10);
+const stored = (eventId: string) =>
+  waitFor(
+    `the notification of ${eventId}`,
+    async () => service.db('notifications').where({ source_id: eventId }).first(),
+    60_000,
+    10,
+  );
 
 beforeAll(async () => {
   service = await startService({ heartbeatMs: 200, maxStreamsPerUser: 2 });
@@ -64,7 +95,13 @@ describe('the notification stream', () => {
     // Pushed, not polled: without NOTIFY there is no path to an open stream but a reconnect, so
     // this fails if the push breaks. How fast it arrives is measured, not asserted (README, bench).
     await stream.until('the sale on the stream', () => stream.notifications().length === 1, 15_000);
-    expect(stream.notifications()[0]).toMatchObject({ sseId: Number(row.seq), id: row.id, seq: Number(row.seq), kind: 'sale.confirmed', eventId });
+    expect(stream.notifications()[0]).toMatchObject({
+      sseId: Number(row.seq),
+      id: row.id,
+      seq: Number(row.seq),
+      kind: 'sale.confirmed',
+      eventId,
+    });
     await stream.until('a heartbeat', () => stream.received.some((e) => e.comment === 'heartbeat'));
     await stream.close();
   });
@@ -83,19 +120,34 @@ describe('the notification stream', () => {
     await again.until('the live one', () => again.notifications().length >= 3);
     // Two heartbeats after the live one: anything duplicated would have arrived by now.
     const beats = again.received.filter((e) => e.comment === 'heartbeat').length;
-    await again.until('two more heartbeats', () => again.received.filter((e) => e.comment === 'heartbeat').length >= beats + 2);
-    expect(again.notifications().map((n) => [n.sseId, n.eventId])).toEqual([[seen + 1, missed[0]], [seen + 2, missed[1]], [seen + 3, live]]);
+    await again.until(
+      'two more heartbeats',
+      () => again.received.filter((e) => e.comment === 'heartbeat').length >= beats + 2,
+    );
+    expect(again.notifications().map((n) => [n.sseId, n.eventId])).toEqual([
+      [seen + 1, missed[0]],
+      [seen + 2, missed[1]],
+      [seen + 3, live],
+    ]);
     await again.close();
   });
 
   test('a user has at most the configured number of streams; the gauge counts them', async () => {
     const busy = await tokenFor(service.issuer, 'manager');
     await seedUsers(service, busy);
-    const gauge = async () => Number(/^notification_streams_open\{service="notifications"\} (\d+)$/m.exec((await service.http.call('GET', '/metrics')).body)?.[1]);
+    const gauge = async () =>
+      Number(
+        /^notification_streams_open\{service="notifications"\} (\d+)$/m.exec(
+          (await service.http.call('GET', '/metrics')).body,
+        )?.[1],
+      );
     const before = await gauge();
     const open1 = await open(busy);
     const open2 = await open(busy);
-    expect(await streamAnswer(streamUrl(service, await ticket(service, busy)))).toEqual({ status: 429, code: 'STREAM.TOO_MANY' });
+    expect(await streamAnswer(streamUrl(service, await ticket(service, busy)))).toEqual({
+      status: 429,
+      code: 'STREAM.TOO_MANY',
+    });
     expect(await gauge()).toBe(before + 2);
     await open1.close();
     await open2.close();
@@ -106,16 +158,31 @@ describe('the notification stream', () => {
     const user = await tokenFor(service.issuer, 'manager');
     await seedUsers(service, user);
     const otherSession = { ...user, sessionId: randomUUID() };
-    otherSession.token = await service.issuer.mint({ role: 'manager', userId: user.id, sessionId: otherSession.sessionId });
+    otherSession.token = await service.issuer.mint({
+      role: 'manager',
+      userId: user.id,
+      sessionId: otherSession.sessionId,
+    });
     const loggedOut = await open(user);
     const stays = await open(otherSession);
-    await producer.send('tulity.accounts.SessionRevoked', { ...envelope(user.id), sessionId: user.sessionId, reason: 'logout' });
+    await producer.send('tulity.accounts.SessionRevoked', {
+      ...envelope(user.id),
+      sessionId: user.sessionId,
+      reason: 'logout',
+    });
     await loggedOut.until('the stream to end', () => loggedOut.ended());
     expect(stays.ended()).toBe(false);
-    expect((await service.http.call('POST', '/api/v1/notifications/stream-tickets', { token: user.token })).status).toBe(401);
+    expect(
+      (await service.http.call('POST', '/api/v1/notifications/stream-tickets', { token: user.token })).status,
+    ).toBe(401);
 
     await producer.send('tulity.accounts.UserUpdated', {
-      ...envelope(user.id), username: user.username, email: `${user.id}@shop.test`, fullName: 'gone', roles: ['manager'], active: false,
+      ...envelope(user.id),
+      username: user.username,
+      email: `${user.id}@shop.test`,
+      fullName: 'gone',
+      roles: ['manager'],
+      active: false,
     });
     await stays.until('the other stream to end', () => stays.ended());
   });

@@ -52,7 +52,9 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['cashier_id', 'created_at']);
     t.index(['created_at']);
   });
-  await knex.raw(`alter table sales add constraint sales_status check (status in ('pending', 'confirmed', 'rejected', 'cancelled'))`);
+  await knex.raw(
+    `alter table sales add constraint sales_status check (status in ('pending', 'confirmed', 'rejected', 'cancelled'))`,
+  );
   // The deadline job looks for pending sales only: a partial index keeps that cheap.
   await knex.raw(`create index sales_pending_deadline on sales (deadline_at) where status = 'pending'`);
   await knex.schema.createTable('sale_lines', (t) => {
@@ -75,7 +77,9 @@ export async function up(knex: Knex): Promise<void> {
     t.bigInteger('refunded_minor').notNullable().defaultTo(0);
     t.unique(['sale_id', 'position']);
   });
-  await knex.raw(`alter table sale_lines add constraint sale_lines_returned check (returned_quantity between 0 and quantity)`);
+  await knex.raw(
+    `alter table sale_lines add constraint sale_lines_returned check (returned_quantity between 0 and quantity)`,
+  );
   await knex.schema.createTable('sale_returns', (t) => {
     t.uuid('id').primary();
     t.uuid('sale_id').notNullable().references('sales.id').onDelete('CASCADE').index();
@@ -125,7 +129,17 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['idempotency_keys', 'purchase_lines', 'purchases', 'sale_returns', 'sale_lines', 'sales', 'catalogue_prices', 'catalogue_unit_levels', 'catalogue_products']) {
+  for (const table of [
+    'idempotency_keys',
+    'purchase_lines',
+    'purchases',
+    'sale_returns',
+    'sale_lines',
+    'sales',
+    'catalogue_prices',
+    'catalogue_unit_levels',
+    'catalogue_products',
+  ]) {
     await knex.schema.dropTableIfExists(table);
   }
   await dropRevocationTable(knex);

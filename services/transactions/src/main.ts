@@ -40,13 +40,19 @@ export const migrations = path.join(path.dirname(fileURLToPath(import.meta.url))
 export function settingsFromEnvironment(): TransactionsSettings {
   const currency = setting('TULITY_CURRENCY', 'EUR');
   const saleDeadlineMs = Number(setting('TULITY_SALE_DEADLINE_MS', '30000'));
-  if (!/^[A-Z]{3}$/.test(currency)) throw new Error(`TULITY_CURRENCY must be an ISO 4217 code such as EUR, not "${currency}"`);
-  if (!Number.isInteger(saleDeadlineMs) || saleDeadlineMs < 100) throw new Error('TULITY_SALE_DEADLINE_MS must be a whole number of milliseconds, at least 100');
+  if (!/^[A-Z]{3}$/.test(currency))
+    throw new Error(`TULITY_CURRENCY must be an ISO 4217 code such as EUR, not "${currency}"`);
+  if (!Number.isInteger(saleDeadlineMs) || saleDeadlineMs < 100)
+    throw new Error('TULITY_SALE_DEADLINE_MS must be a whole number of milliseconds, at least 100');
   return { currency, saleDeadlineMs };
 }
 
 /** The ports over a database (or a transaction: the consumer's inbox transaction). */
-export function transactionsDeps(db: Knex | Knex.Transaction, settings: TransactionsSettings, outgoing: EventCatalogue = catalogue): TransactionsDeps {
+export function transactionsDeps(
+  db: Knex | Knex.Transaction,
+  settings: TransactionsSettings,
+  outgoing: EventCatalogue = catalogue,
+): TransactionsDeps {
   return {
     uow: createUnitOfWork(db, createOutbox(outgoing)),
     clock: { now: () => new Date() },
@@ -92,8 +98,9 @@ export function buildApp({ db, kafka, logger, metrics, authenticator, useCases }
     metrics,
     openapi: openApiDocument(routes, {
       title: 'Tulity transactions',
-      description: 'Sales (a saga with products: pending → confirmed | rejected | cancelled), returns, purchases and daily reports. '
-        + 'Money in integer minor units; POSTs that create money movements honour Idempotency-Key.',
+      description:
+        'Sales (a saga with products: pending → confirmed | rejected | cancelled), returns, purchases and daily reports. ' +
+        'Money in integer minor units; POSTs that create money movements honour Idempotency-Key.',
     }),
     routers: [buildRouter(routes, { authenticator })],
     readiness: { database: () => db.raw('select 1'), kafka: kafkaReadiness(kafka) },
@@ -126,7 +133,11 @@ export function startConsumerRole(options: ConsumerRoleOptions) {
 }
 
 /** Cancels sales still pending after their deadline, in batches, checking a few times per deadline. */
-export function startDeadlineJob(useCases: Pick<UseCases, 'expireOverdueSales'>, settings: TransactionsSettings, logger: Logger): Loop {
+export function startDeadlineJob(
+  useCases: Pick<UseCases, 'expireOverdueSales'>,
+  settings: TransactionsSettings,
+  logger: Logger,
+): Loop {
   const batch = 100;
   const intervalMs = Math.min(1000, Math.ceil(settings.saleDeadlineMs / 4));
   return startLoop({
@@ -160,7 +171,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     defaultPort: 8014,
     migrations,
     api: (runtime) => {
-      const serviceUrls = JSON.parse(setting('TULITY_SERVICE_URLS', '{"accounts":"http://127.0.0.1:8011"}')) as Record<string, string>;
+      const serviceUrls = JSON.parse(setting('TULITY_SERVICE_URLS', '{"accounts":"http://127.0.0.1:8011"}')) as Record<
+        string,
+        string
+      >;
       const authenticator = createAuthenticator({
         jwksUrl: `${serviceUrls.accounts ?? 'http://127.0.0.1:8011'}/api/v1/auth/jwks`,
         issuer: 'tulity-accounts',

@@ -3,8 +3,18 @@
 import type { Clock, Ids } from '@tulity/adapters/core/actor';
 import type { Page } from '@tulity/adapters/core/page';
 import type {
-  CatalogueProductUpdate, CatalogueRepository, Claim, IdempotencyKey, IdempotencyKeys, PriceUpdate, Reads, Replay, Tx,
-  TransactionsDeps, TransactionsSettings, UnitOfWork,
+  CatalogueProductUpdate,
+  CatalogueRepository,
+  Claim,
+  IdempotencyKey,
+  IdempotencyKeys,
+  PriceUpdate,
+  Reads,
+  Replay,
+  Tx,
+  TransactionsDeps,
+  TransactionsSettings,
+  UnitOfWork,
 } from '../src/application/ports';
 import type { CatalogueProduct } from '../src/domain/catalogue';
 import type { TransactionsEvent } from '../src/domain/events';
@@ -20,21 +30,41 @@ export interface Store {
   events: TransactionsEvent[];
 }
 
-const emptyStore = (): Store => ({ sales: new Map(), returns: [], purchases: new Map(), products: new Map(), keys: new Map(), events: [] });
+const emptyStore = (): Store => ({
+  sales: new Map(),
+  returns: [],
+  purchases: new Map(),
+  products: new Map(),
+  keys: new Map(),
+  events: [],
+});
 const copy = (store: Store): Store => structuredClone(store);
 
 export class InMemoryCatalogue implements CatalogueRepository {
   constructor(private readonly store: Store) {}
   async findMany(ids: string[]) {
-    return new Map(ids.flatMap((id) => (this.store.products.has(id) ? [[id, structuredClone(this.store.products.get(id)!)] as const] : [])));
+    return new Map(
+      ids.flatMap((id) =>
+        this.store.products.has(id) ? [[id, structuredClone(this.store.products.get(id)!)] as const] : [],
+      ),
+    );
   }
   async upsertProduct(product: CatalogueProductUpdate) {
     const before = this.store.products.get(product.id);
     this.store.products.set(product.id, {
-      id: product.id, sku: product.sku, name: product.name, active: product.active, deleted: false,
+      id: product.id,
+      sku: product.sku,
+      name: product.name,
+      active: product.active,
+      deleted: false,
       unitLevels: product.unitLevels.map((level) => {
         const known = before?.unitLevels.find((l) => l.id === level.id);
-        return { ...level, sellPriceMinor: known?.sellPriceMinor ?? null, buyPriceMinor: known?.buyPriceMinor ?? null, currency: known?.currency ?? null };
+        return {
+          ...level,
+          sellPriceMinor: known?.sellPriceMinor ?? null,
+          buyPriceMinor: known?.buyPriceMinor ?? null,
+          currency: known?.currency ?? null,
+        };
       }),
     });
   }
@@ -94,8 +124,12 @@ function txOver(store: Store): Tx {
   };
 }
 
-const pageOf = <T>(items: T[], page: number, pageSize: number): Page<T> =>
-  ({ items: items.slice((page - 1) * pageSize, page * pageSize), total: items.length, page, pageSize });
+const pageOf = <T>(items: T[], page: number, pageSize: number): Page<T> => ({
+  items: items.slice((page - 1) * pageSize, page * pageSize),
+  total: items.length,
+  page,
+  pageSize,
+});
 
 export class InMemoryUnitOfWork implements UnitOfWork {
   constructor(public store: Store = emptyStore()) {}
@@ -117,12 +151,19 @@ export class InMemoryUnitOfWork implements UnitOfWork {
       sales: {
         get: async (id) => structuredClone(store.sales.get(id)),
         list: async (query) => {
-          const items = [...store.sales.values()].filter((sale) =>
-            (!query.cashierId || sale.cashierId === query.cashierId) && (!query.status || sale.status === query.status));
+          const items = [...store.sales.values()].filter(
+            (sale) =>
+              (!query.cashierId || sale.cashierId === query.cashierId) &&
+              (!query.status || sale.status === query.status),
+          );
           return pageOf(items, query.page, query.pageSize);
         },
         returnsOf: async (saleId) => store.returns.filter((r) => r.saleId === saleId),
-        overdue: async (now, limit) => [...store.sales.values()].filter((s) => s.status === 'pending' && s.deadlineAt <= now).slice(0, limit).map((s) => s.id),
+        overdue: async (now, limit) =>
+          [...store.sales.values()]
+            .filter((s) => s.status === 'pending' && s.deadlineAt <= now)
+            .slice(0, limit)
+            .map((s) => s.id),
       },
       purchases: {
         get: async (id) => structuredClone(store.purchases.get(id)),
@@ -167,8 +208,22 @@ export function cola(overrides: Partial<CatalogueProduct> = {}): CatalogueProduc
     active: true,
     deleted: false,
     unitLevels: [
-      { id: '22222222-2222-4222-8222-222222222222', unitName: 'piece', conversionFactor: 1, sellPriceMinor: 150, buyPriceMinor: 90, currency: 'EUR' },
-      { id: '33333333-3333-4333-8333-333333333333', unitName: 'box', conversionFactor: 24, sellPriceMinor: 3200, buyPriceMinor: 2000, currency: 'EUR' },
+      {
+        id: '22222222-2222-4222-8222-222222222222',
+        unitName: 'piece',
+        conversionFactor: 1,
+        sellPriceMinor: 150,
+        buyPriceMinor: 90,
+        currency: 'EUR',
+      },
+      {
+        id: '33333333-3333-4333-8333-333333333333',
+        unitName: 'box',
+        conversionFactor: 24,
+        sellPriceMinor: 3200,
+        buyPriceMinor: 2000,
+        currency: 'EUR',
+      },
     ],
     ...overrides,
   };

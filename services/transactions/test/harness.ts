@@ -13,11 +13,27 @@ import { createKafka, type Kafka } from '@tulity/adapters/kafka/client';
 import { createLogger } from '@tulity/adapters/logger';
 import { createMetrics, type Metrics } from '@tulity/adapters/metrics';
 import { createDatabase, migrateLatest, type Knex } from '@tulity/adapters/postgres/database';
-import { brokers, emptyTables, registryUrl, startHttp, testDatabase, testDatabaseUrl, type CallOptions, type RunningHttp } from '@tulity/adapters/testing/kit';
+import {
+  brokers,
+  emptyTables,
+  registryUrl,
+  startHttp,
+  testDatabase,
+  testDatabaseUrl,
+  type CallOptions,
+  type RunningHttp,
+} from '@tulity/adapters/testing/kit';
 import { waitFor } from '@tulity/adapters/testing/events';
 import * as products from '../../products/src/main';
 import type { TransactionsSettings } from '../src/application/ports';
-import { buildApp, buildUseCases, migrations, startConsumerRole, startDeadlineJob, transactionsDeps } from '../src/main';
+import {
+  buildApp,
+  buildUseCases,
+  migrations,
+  startConsumerRole,
+  startDeadlineJob,
+  transactionsDeps,
+} from '../src/main';
 
 export { waitFor };
 
@@ -25,11 +41,16 @@ const logger = createLogger('transactions-it');
 logger.level = 'warn';
 
 /** The catalogue entries of `definitions`, moved to this run's topics. */
-function ofRun(prefix: string, definitions: Record<string, { type: string; topic: string; schema: object }>): EventCatalogue {
-  return Object.fromEntries(Object.entries(definitions).map(([type, definition]) => {
-    const topic = `${prefix}.${definition.topic}`;
-    return [type, { type, topic, subject: `${topic}-${type}`, schema: definition.schema }];
-  }));
+function ofRun(
+  prefix: string,
+  definitions: Record<string, { type: string; topic: string; schema: object }>,
+): EventCatalogue {
+  return Object.fromEntries(
+    Object.entries(definitions).map(([type, definition]) => {
+      const topic = `${prefix}.${definition.topic}`;
+      return [type, { type, topic, subject: `${topic}-${type}`, schema: definition.schema }];
+    }),
+  );
 }
 const published = (service: Service) => Object.fromEntries(eventsOf(service).map((entry) => [entry.type, entry]));
 
@@ -64,7 +85,9 @@ export interface System {
   stop(): Promise<void>;
 }
 
-export async function startSystem(settings: TransactionsSettings = { currency: 'EUR', saleDeadlineMs: 30_000 }): Promise<System> {
+export async function startSystem(
+  settings: TransactionsSettings = { currency: 'EUR', saleDeadlineMs: 30_000 },
+): Promise<System> {
   const run = randomUUID().slice(0, 8);
   const prefix = `tx-it-${run}`;
   const kafka = createKafka(brokers, prefix);
@@ -82,15 +105,33 @@ export async function startSystem(settings: TransactionsSettings = { currency: '
   const runtime = (service: string) => ({ kafka, logger, metrics: createMetrics(service), registryUrl });
 
   const closers: Array<() => Promise<unknown>> = [];
-  const productsApi = await startHttp(products.buildApp({ ...runtime('products'), db: productsDb, authenticator, outgoing: productsOut }));
+  const productsApi = await startHttp(
+    products.buildApp({ ...runtime('products'), db: productsDb, authenticator, outgoing: productsOut }),
+  );
   // The relay's lock is per service: it shares products' test outbox with any other run, and
   // publishes each row to the topic stored with it.
   const relays: Relay[] = [
-    startRelay({ ...runtime('products'), service: 'products', db: productsDb, catalogue: productsOut, maxIdleMs: 20, lockRetryMs: 200 }),
-    startRelay({ ...runtime('transactions'), service: 'transactions', db, catalogue: outgoing, maxIdleMs: 20, lockRetryMs: 200 }),
+    startRelay({
+      ...runtime('products'),
+      service: 'products',
+      db: productsDb,
+      catalogue: productsOut,
+      maxIdleMs: 20,
+      lockRetryMs: 200,
+    }),
+    startRelay({
+      ...runtime('transactions'),
+      service: 'transactions',
+      db,
+      catalogue: outgoing,
+      maxIdleMs: 20,
+      lockRetryMs: 200,
+    }),
   ];
   const deps = transactionsDeps(db, settings, outgoing);
-  const transactionsApi = await startHttp(buildApp({ ...runtime('transactions'), db, authenticator, useCases: buildUseCases(deps) }));
+  const transactionsApi = await startHttp(
+    buildApp({ ...runtime('transactions'), db, authenticator, useCases: buildUseCases(deps) }),
+  );
   const deadlineJob = startDeadlineJob(buildUseCases(deps), settings, logger);
 
   const groupId = `${prefix}-transactions`;
@@ -98,7 +139,18 @@ export async function startSystem(settings: TransactionsSettings = { currency: '
   let consumer: Consumer | undefined;
   let productsConsumer: Consumer | undefined;
   const system: System = {
-    run, kafka, db, productsDb, settings, issuer, transactions: transactionsApi, products: productsApi, incoming, outgoing, groupId, productsGroupId,
+    run,
+    kafka,
+    db,
+    productsDb,
+    settings,
+    issuer,
+    transactions: transactionsApi,
+    products: productsApi,
+    incoming,
+    outgoing,
+    groupId,
+    productsGroupId,
     async as(role, client = transactionsApi) {
       const userId = randomUUID();
       const token = await issuer.mint({ role, userId, expiresIn: 3600 });
@@ -106,8 +158,13 @@ export async function startSystem(settings: TransactionsSettings = { currency: '
     },
     async startConsumer(options = {}) {
       consumer = await startConsumerRole({
-        ...runtime('transactions'), ...(options.metrics ? { metrics: options.metrics } : {}), db, settings,
-        groupId: options.groupId ?? groupId, incoming, outgoing,
+        ...runtime('transactions'),
+        ...(options.metrics ? { metrics: options.metrics } : {}),
+        db,
+        settings,
+        groupId: options.groupId ?? groupId,
+        incoming,
+        outgoing,
       });
       return consumer;
     },
@@ -117,8 +174,12 @@ export async function startSystem(settings: TransactionsSettings = { currency: '
     },
     async startProductsConsumer(options = {}) {
       productsConsumer = await products.startConsumerRole({
-        ...runtime('products'), ...(options.metrics ? { metrics: options.metrics } : {}), db: productsDb,
-        groupId: productsGroupId, incoming: productsIn, outgoing: productsOut,
+        ...runtime('products'),
+        ...(options.metrics ? { metrics: options.metrics } : {}),
+        db: productsDb,
+        groupId: productsGroupId,
+        incoming: productsIn,
+        outgoing: productsOut,
       });
       return productsConsumer;
     },
@@ -127,7 +188,14 @@ export async function startSystem(settings: TransactionsSettings = { currency: '
       productsConsumer = undefined;
     },
     async startTransactionsApi(other) {
-      const api = await startHttp(buildApp({ ...runtime('transactions'), db, authenticator, useCases: buildUseCases(transactionsDeps(db, other, outgoing)) }));
+      const api = await startHttp(
+        buildApp({
+          ...runtime('transactions'),
+          db,
+          authenticator,
+          useCases: buildUseCases(transactionsDeps(db, other, outgoing)),
+        }),
+      );
       closers.push(() => api.close());
       return api;
     },
@@ -163,15 +231,37 @@ export async function buildProduct(system: System, sku: string) {
   const category = await ok('POST', '/api/v1/categories', { name: `Drinks ${sku}` });
   const piece = await ok('POST', '/api/v1/units', { name: `piece ${sku}`, abbreviation: 'pc' });
   const box = await ok('POST', '/api/v1/units', { name: `box ${sku}`, abbreviation: 'box' });
-  const product = await ok('POST', '/api/v1/products', { sku, barcode: `BC-${sku}`, name: `Cola ${sku}`, categoryId: category.id, baseUnitId: piece.id, lowStockThreshold: 0 });
+  const product = await ok('POST', '/api/v1/products', {
+    sku,
+    barcode: `BC-${sku}`,
+    name: `Cola ${sku}`,
+    categoryId: category.id,
+    baseUnitId: piece.id,
+    lowStockThreshold: 0,
+  });
   const levels = await ok('GET', `/api/v1/products/${product.id}/unit-levels`);
   const pieceLevel: string = levels.items[0].id;
-  const boxLevel: string = (await ok('POST', `/api/v1/products/${product.id}/unit-levels`, { unitId: box.id, factor: 24 })).id;
-  await ok('POST', `/api/v1/products/${product.id}/prices`, { unitLevelId: pieceLevel, sellPrice: 150, buyPrice: 90, currency: 'EUR' });
-  await ok('POST', `/api/v1/products/${product.id}/prices`, { unitLevelId: boxLevel, sellPrice: 3200, buyPrice: 2000, currency: 'EUR' });
+  const boxLevel: string = (
+    await ok('POST', `/api/v1/products/${product.id}/unit-levels`, { unitId: box.id, factor: 24 })
+  ).id;
+  await ok('POST', `/api/v1/products/${product.id}/prices`, {
+    unitLevelId: pieceLevel,
+    sellPrice: 150,
+    buyPrice: 90,
+    currency: 'EUR',
+  });
+  await ok('POST', `/api/v1/products/${product.id}/prices`, {
+    unitLevelId: boxLevel,
+    sellPrice: 3200,
+    buyPrice: 2000,
+    currency: 'EUR',
+  });
   // Transactions learns the product only through products' events.
   await waitFor(`the read model to learn ${sku} and both prices`, async () => {
-    const prices = await system.db('catalogue_prices').where({ product_id: product.id }).whereNotNull('buy_price_minor');
+    const prices = await system
+      .db('catalogue_prices')
+      .where({ product_id: product.id })
+      .whereNotNull('buy_price_minor');
     return prices.length === 2;
   });
   return { productId: product.id as string, piece: pieceLevel, box: boxLevel };
@@ -180,7 +270,11 @@ export async function buildProduct(system: System, sku: string) {
 /** The product's counted stock and the sum of its ledger, in base units. */
 export async function stockOf(system: System, productId: string) {
   const row = await system.productsDb('product_stock').where({ product_id: productId }).first();
-  const ledger = await system.productsDb('stock_movements').where({ product_id: productId }).sum({ total: 'delta' }).first();
+  const ledger = await system
+    .productsDb('stock_movements')
+    .where({ product_id: productId })
+    .sum({ total: 'delta' })
+    .first();
   return { counted: Number(row?.quantity ?? 0), ledger: Number(ledger?.total ?? 0) };
 }
 

@@ -27,19 +27,28 @@ afterAll(async () => {
 
 /** Records a purchase through transactions and waits until products counted it. */
 async function stockUp(productId: string, unitLevelId: string, quantity: number, expectedStock: number) {
-  const answer = await manager.call('POST', '/api/v1/purchases', { body: { supplierName: 'Acme', supplierReference: 'INV-1', lines: [{ productId, unitLevelId, quantity }] } });
+  const answer = await manager.call('POST', '/api/v1/purchases', {
+    body: { supplierName: 'Acme', supplierReference: 'INV-1', lines: [{ productId, unitLevelId, quantity }] },
+  });
   expect(answer.status).toBe(201);
-  await waitFor('the purchase to reach the stock', async () => (await stockOf(system, productId)).counted === expectedStock);
+  await waitFor(
+    'the purchase to reach the stock',
+    async () => (await stockOf(system, productId)).counted === expectedStock,
+  );
 }
 
-const sell = (lines: object[], caller = cashier) => caller.call('POST', '/api/v1/sales', { body: { lines, paymentMethod: 'card' } });
+const sell = (lines: object[], caller = cashier) =>
+  caller.call('POST', '/api/v1/sales', { body: { lines, paymentMethod: 'card' } });
 
 describe('the sale saga with products', () => {
   test('a sale that fits is confirmed and takes its base quantity; one that does not is rejected and takes nothing', async () => {
     const { productId, piece, box } = await buildProduct(system, uniqueSku('fit'));
     await stockUp(productId, box, 3, 72);
 
-    const fits = await sell([{ productId, unitLevelId: box, quantity: 2 }, { productId, unitLevelId: piece, quantity: 3 }]);
+    const fits = await sell([
+      { productId, unitLevelId: box, quantity: 2 },
+      { productId, unitLevelId: piece, quantity: 3 },
+    ]);
     expect([fits.status, fits.body.status, fits.body.totalMinor]).toEqual([201, 'pending', 6850]);
     const confirmed = await settled(cashier, fits.body.id);
     expect(confirmed.status).toBe('confirmed');
@@ -58,9 +67,14 @@ describe('the sale saga with products', () => {
     const sale = await sell([{ productId, unitLevelId: piece, quantity: 4 }]);
     expect((await settled(cashier, sale.body.id)).status).toBe('confirmed');
     expect((await stockOf(system, productId)).counted).toBe(6);
-    const cancelled = await cashier.call('POST', `/api/v1/sales/${sale.body.id}/cancel`, { body: { reason: 'customer changed their mind' } });
+    const cancelled = await cashier.call('POST', `/api/v1/sales/${sale.body.id}/cancel`, {
+      body: { reason: 'customer changed their mind' },
+    });
     expect([cancelled.status, cancelled.body.status]).toEqual([200, 'cancelled']);
-    await waitFor('the cancelled sale to give its stock back', async () => (await stockOf(system, productId)).counted === 10);
+    await waitFor(
+      'the cancelled sale to give its stock back',
+      async () => (await stockOf(system, productId)).counted === 10,
+    );
     expect(await stockOf(system, productId)).toEqual({ counted: 10, ledger: 10 });
   }, 60_000);
 
@@ -70,9 +84,17 @@ describe('the sale saga with products', () => {
     const sale = await settled(cashier, (await sell([{ productId, unitLevelId: piece, quantity: 5 }])).body.id);
     expect(sale.status).toBe('confirmed');
     expect((await stockOf(system, productId)).counted).toBe(5);
-    const returned = await manager.call('POST', `/api/v1/sales/${sale.id}/returns`, { body: { lines: [{ saleLineId: sale.lines[0].id, quantity: 2 }], reason: 'dented' } });
-    expect([returned.status, returned.body.return.refundMinor, returned.body.sale.lines[0].returnedQuantity]).toEqual([201, 300, 2]);
-    await waitFor('the return to reach the stock', async () => (await stockOf(system, productId)).counted === 7, 30_000);
+    const returned = await manager.call('POST', `/api/v1/sales/${sale.id}/returns`, {
+      body: { lines: [{ saleLineId: sale.lines[0].id, quantity: 2 }], reason: 'dented' },
+    });
+    expect([returned.status, returned.body.return.refundMinor, returned.body.sale.lines[0].returnedQuantity]).toEqual([
+      201, 300, 2,
+    ]);
+    await waitFor(
+      'the return to reach the stock',
+      async () => (await stockOf(system, productId)).counted === 7,
+      30_000,
+    );
     expect(await stockOf(system, productId)).toEqual({ counted: 7, ledger: 7 });
   }, 60_000);
 
@@ -81,7 +103,11 @@ describe('the sale saga with products', () => {
     await stockUp(productId, piece, 10, 10);
     const hasty = await system.startTransactionsApi({ ...system.settings, saleDeadlineMs: 1500 });
     const hastyCashier = await system.as('cashier', hasty);
-    const reservedBefore = await system.db('event_inbox').where({ event_type: 'tulity.products.StockReserved', group_id: system.groupId }).count({ n: '*' }).first();
+    const reservedBefore = await system
+      .db('event_inbox')
+      .where({ event_type: 'tulity.products.StockReserved', group_id: system.groupId })
+      .count({ n: '*' })
+      .first();
 
     // Products reserves while transactions hears nothing: its answer arrives after the deadline.
     await system.stopConsumer();
@@ -89,15 +115,25 @@ describe('the sale saga with products', () => {
     await waitFor('products to reserve', async () => (await stockOf(system, productId)).counted === 7);
     const cancelled = await settled(hastyCashier, sale.body.id);
     expect([cancelled.status, cancelled.cancellation.by]).toEqual(['cancelled', 'system']);
-    await waitFor('products to release the late reservation', async () => (await stockOf(system, productId)).counted === 10);
+    await waitFor(
+      'products to release the late reservation',
+      async () => (await stockOf(system, productId)).counted === 10,
+    );
 
     await system.startConsumer();
     await waitFor('transactions to read the late StockReserved', async () => {
-      const now = await system.db('event_inbox').where({ event_type: 'tulity.products.StockReserved', group_id: system.groupId }).count({ n: '*' }).first();
+      const now = await system
+        .db('event_inbox')
+        .where({ event_type: 'tulity.products.StockReserved', group_id: system.groupId })
+        .count({ n: '*' })
+        .first();
       return Number(now?.n) > Number(reservedBefore?.n);
     });
     expect((await hastyCashier.call('GET', `/api/v1/sales/${sale.body.id}`)).body.status).toBe('cancelled');
-    expect(await system.db('event_outbox').where({ key: sale.body.id }).pluck('event_type')).toEqual(['tulity.transactions.SaleRequested', 'tulity.transactions.SaleCancelled']);
+    expect(await system.db('event_outbox').where({ key: sale.body.id }).pluck('event_type')).toEqual([
+      'tulity.transactions.SaleRequested',
+      'tulity.transactions.SaleCancelled',
+    ]);
     expect(await stockOf(system, productId)).toEqual({ counted: 10, ledger: 10 });
   }, 90_000);
 
@@ -105,7 +141,9 @@ describe('the sale saga with products', () => {
     const { productId, piece } = await buildProduct(system, uniqueSku('race'));
     await stockUp(productId, piece, 20, 20);
     const cashiers = await Promise.all(Array.from({ length: 5 }, () => system.as('cashier')));
-    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => sell([{ productId, unitLevelId: piece, quantity: 1 }], cashiers[i % 5])));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => sell([{ productId, unitLevelId: piece, quantity: 1 }], cashiers[i % 5])),
+    );
     expect(answers.map((a) => a.status)).toEqual(Array(50).fill(201));
     const outcomes = await Promise.all(answers.map((a, i) => settled(cashiers[i % 5]!, a.body.id)));
     const confirmed = outcomes.filter((s) => s.status === 'confirmed').length;
@@ -120,12 +158,22 @@ describe('the sale saga with products', () => {
     const v1 = catalogue[type].history[0]!;
     const schemaId = await createRegistryClient(registryUrl).idOf(definition.subject, v1);
     const payload = {
-      eventId: randomUUID(), occurredAt: Date.now(), correlationId: randomUUID(), aggregateId: productId,
-      unitLevelId: piece, currency: 'EUR', previousPriceMinor: 150, priceMinor: 175,
+      eventId: randomUUID(),
+      occurredAt: Date.now(),
+      correlationId: randomUUID(),
+      aggregateId: productId,
+      unitLevelId: piece,
+      currency: 'EUR',
+      previousPriceMinor: 150,
+      priceMinor: 175,
     };
     const producer = system.kafka.producer();
     await producer.connect();
-    await producer.send({ topic: definition.topic, acks: -1, messages: [{ key: productId, value: encodeWire(schemaId, avroType(v1).toBuffer(payload)) }] });
+    await producer.send({
+      topic: definition.topic,
+      acks: -1,
+      messages: [{ key: productId, value: encodeWire(schemaId, avroType(v1).toBuffer(payload)) }],
+    });
     await producer.disconnect();
     const price = () => system.db('catalogue_prices').where({ unit_level_id: piece }).first();
     await waitFor('the v1 price to reach the read model', async () => Number((await price()).sell_price_minor) === 175);
@@ -138,7 +186,11 @@ describe('the sale saga with products', () => {
       lines: await system.db('sale_lines').orderBy('id').select('id', 'returned_quantity'),
       outbox: Number((await system.db('event_outbox').count({ n: '*' }).first())?.n),
       prices: await system.db('catalogue_prices').orderBy('unit_level_id'),
-      stock: await system.productsDb('product_stock').whereIn('product_id', await system.db('catalogue_products').pluck('id')).orderBy('product_id').select('product_id', 'quantity'),
+      stock: await system
+        .productsDb('product_stock')
+        .whereIn('product_id', await system.db('catalogue_products').pluck('id'))
+        .orderBy('product_id')
+        .select('product_id', 'quantity'),
       movements: Number((await system.productsDb('stock_movements').count({ n: '*' }).first())?.n),
     });
     // Its own confirmed, rejected and cancelled sales, so it stands alone too.
@@ -149,19 +201,31 @@ describe('the sale saga with products', () => {
     expect([kept.status, refused.status]).toEqual(['confirmed', 'rejected']);
     await cashier.call('POST', `/api/v1/sales/${kept.id}/cancel`, { body: { reason: 'wrong customer' } });
     await waitFor('the cancel to give the stock back', async () => (await stockOf(system, productId)).counted === 5);
-    await waitFor('the transactions outbox to be published', async () => (await system.db('event_outbox').whereNull('published_at').first()) === undefined);
-    const applied = Number((await system.db('event_inbox').where({ group_id: system.groupId }).count({ n: '*' }).first())?.n);
-    const appliedByProducts = Number((await system.productsDb('event_inbox').where({ group_id: system.productsGroupId }).count({ n: '*' }).first())?.n);
+    await waitFor(
+      'the transactions outbox to be published',
+      async () => (await system.db('event_outbox').whereNull('published_at').first()) === undefined,
+    );
+    const applied = Number(
+      (await system.db('event_inbox').where({ group_id: system.groupId }).count({ n: '*' }).first())?.n,
+    );
+    const appliedByProducts = Number(
+      (await system.productsDb('event_inbox').where({ group_id: system.productsGroupId }).count({ n: '*' }).first())?.n,
+    );
     const before = await snapshot();
 
     // Both groups start again from offset 0: every event comes back.
     await Promise.all([system.stopConsumer(), system.stopProductsConsumer()]);
     const admin = system.kafka.admin();
     await admin.connect();
-    const topicsOf = (catalogue: Record<string, { topic: string }>, types: string[]) => [...new Set(types.map((type) => catalogue[type]!.topic))];
+    const topicsOf = (catalogue: Record<string, { topic: string }>, types: string[]) => [
+      ...new Set(types.map((type) => catalogue[type]!.topic)),
+    ];
     const rewind: Array<[string, string[]]> = [
       [system.groupId, topicsOf(system.incoming, ['tulity.products.ProductCreated', 'tulity.products.StockReserved'])],
-      [system.productsGroupId, topicsOf(system.outgoing, ['tulity.transactions.SaleRequested', 'tulity.transactions.PurchaseRecorded'])],
+      [
+        system.productsGroupId,
+        topicsOf(system.outgoing, ['tulity.transactions.SaleRequested', 'tulity.transactions.PurchaseRecorded']),
+      ],
     ];
     for (const [groupId, topics] of rewind) {
       for (const topic of topics) await admin.resetOffsets({ groupId, topic, earliest: true });
@@ -171,9 +235,12 @@ describe('the sale saga with products', () => {
     const productsMetrics = createMetrics('products');
     await system.startConsumer({ metrics });
     await system.startProductsConsumer({ metrics: productsMetrics });
-    await waitFor('every event to come back as a duplicate', async () =>
-      await counterTotal(metrics.registry, 'consumer_duplicates_total') >= applied
-      && await counterTotal(productsMetrics.registry, 'consumer_duplicates_total') >= appliedByProducts);
+    await waitFor(
+      'every event to come back as a duplicate',
+      async () =>
+        (await counterTotal(metrics.registry, 'consumer_duplicates_total')) >= applied &&
+        (await counterTotal(productsMetrics.registry, 'consumer_duplicates_total')) >= appliedByProducts,
+    );
     expect(await counterTotal(metrics.registry, 'consumer_processed_total')).toBe(0);
     expect(await snapshot()).toEqual(before);
 
@@ -181,7 +248,10 @@ describe('the sale saga with products', () => {
     const fresh = createMetrics('transactions');
     await system.stopConsumer();
     await system.startConsumer({ groupId: `${system.groupId}-again`, metrics: fresh });
-    await waitFor('the new group to apply every event', async () => await counterTotal(fresh.registry, 'consumer_processed_total') >= applied);
+    await waitFor(
+      'the new group to apply every event',
+      async () => (await counterTotal(fresh.registry, 'consumer_processed_total')) >= applied,
+    );
     expect(await snapshot()).toEqual(before);
   }, 120_000);
 });

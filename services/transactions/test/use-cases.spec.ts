@@ -20,7 +20,11 @@ const lines = [{ productId: cola().id, unitLevelId: piece, quantity: 2 }];
 let setup: ReturnType<typeof fakeDeps>;
 const record = (actor = cashier, idempotency?: { key: string; fingerprint: string }, saleLines = lines) =>
   recordSale(setup.deps, (sale: Sale) => sale)({ actor, correlationId: 'c', idempotency, lines: saleLines });
-const codeOf = (promise: Promise<unknown>) => promise.then(() => 'ok', (error: Failure) => error.code);
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'ok',
+    (error: Failure) => error.code,
+  );
 
 beforeEach(() => {
   setup = fakeDeps();
@@ -31,7 +35,9 @@ describe('recording a sale', () => {
   test('stores it pending and records SaleRequested with it', async () => {
     const sale = await record();
     expect(setup.uow.store.sales.get(sale.id)?.status).toBe('pending');
-    expect(setup.uow.store.events.map((e) => [e.type, 'sale' in e ? e.sale.totalMinor : null])).toEqual([['SaleRequested', 300]]);
+    expect(setup.uow.store.events.map((e) => [e.type, 'sale' in e ? e.sale.totalMinor : null])).toEqual([
+      ['SaleRequested', 300],
+    ]);
   });
 
   test('a retry with the same key replays the first answer and records nothing new', async () => {
@@ -72,10 +78,16 @@ describe('who sees what', () => {
   test("a cashier sees and cancels only their own sales; another's answers not-found", async () => {
     const sale = await record();
     expect(await codeOf(getSale(setup.deps)({ actor: otherCashier, id: sale.id }))).toBe('SALE.NOT_FOUND');
-    expect(await codeOf(cancelSale(setup.deps)({ actor: otherCashier, correlationId: 'c', id: sale.id, reason: 'x' }))).toBe('SALE.NOT_FOUND');
+    expect(
+      await codeOf(cancelSale(setup.deps)({ actor: otherCashier, correlationId: 'c', id: sale.id, reason: 'x' })),
+    ).toBe('SALE.NOT_FOUND');
     expect((await getSale(setup.deps)({ actor: manager, id: sale.id })).id).toBe(sale.id);
     await record(otherCashier);
-    const page = (actor: Actor) => listSales(setup.deps)({ actor, query: { page: 1, pageSize: 20, sort: 'createdAt', descending: true, cashierId: otherCashier.userId } });
+    const page = (actor: Actor) =>
+      listSales(setup.deps)({
+        actor,
+        query: { page: 1, pageSize: 20, sort: 'createdAt', descending: true, cashierId: otherCashier.userId },
+      });
     expect((await page(cashier)).items.map((s) => s.cashierId)).toEqual([cashier.userId]);
     expect((await page(manager)).total).toBe(1);
   });
@@ -87,7 +99,9 @@ describe('the saga', () => {
     const settle = settleSale(setup.deps);
     expect(await settle({ correlationId: 'c', saleId: sale.id, outcome: { kind: 'reserved' } })).toBe(true);
     expect(await settle({ correlationId: 'c', saleId: sale.id, outcome: { kind: 'reserved' } })).toBe(false);
-    expect(await settle({ correlationId: 'c', saleId: sale.id, outcome: { kind: 'rejected', reason: 'x', shortages: [] } })).toBe(false);
+    expect(
+      await settle({ correlationId: 'c', saleId: sale.id, outcome: { kind: 'rejected', reason: 'x', shortages: [] } }),
+    ).toBe(false);
     expect(await settle({ correlationId: 'c', saleId: 'never-recorded', outcome: { kind: 'reserved' } })).toBe(false);
     expect(setup.uow.store.events.map((e) => e.type)).toEqual(['SaleRequested', 'SaleConfirmed']);
   });
@@ -99,7 +113,9 @@ describe('the saga', () => {
     expect(await expireOverdue({ limit: 10 })).toBe(0);
     setup.clock.advance(1);
     expect(await expireOverdue({ limit: 10 })).toBe(1);
-    expect(await settleSale(setup.deps)({ correlationId: 'c', saleId: sale.id, outcome: { kind: 'reserved' } })).toBe(false);
+    expect(await settleSale(setup.deps)({ correlationId: 'c', saleId: sale.id, outcome: { kind: 'reserved' } })).toBe(
+      false,
+    );
     expect(setup.uow.store.sales.get(sale.id)?.status).toBe('cancelled');
     expect(setup.uow.store.events.map((e) => e.type)).toEqual(['SaleRequested', 'SaleCancelled']);
   });
@@ -108,7 +124,14 @@ describe('the saga', () => {
     const sale = await record();
     await settleSale(setup.deps)({ correlationId: 'c', saleId: sale.id, outcome: { kind: 'reserved' } });
     const giveBack = returnSale(setup.deps, (_sale, saleReturn) => saleReturn);
-    const command = { actor: manager, correlationId: 'c', idempotency: { key: 'r-1', fingerprint: 'f' }, saleId: sale.id, lines: [{ saleLineId: sale.lines[0]!.id, quantity: 1 }], reason: null };
+    const command = {
+      actor: manager,
+      correlationId: 'c',
+      idempotency: { key: 'r-1', fingerprint: 'f' },
+      saleId: sale.id,
+      lines: [{ saleLineId: sale.lines[0]!.id, quantity: 1 }],
+      reason: null,
+    };
     const first = await giveBack(command);
     expect(await giveBack(command)).toEqual(first);
     expect(first.refundMinor).toBe(150);
@@ -118,10 +141,17 @@ describe('the saga', () => {
 });
 
 describe('purchases', () => {
-  const buy = (lineOverrides: object = {}) => recordPurchase(setup.deps, (p) => p)({
-    actor: manager, correlationId: 'c', supplierName: 'Acme', supplierReference: 'INV-7',
-    lines: [{ productId: cola().id, unitLevelId: box, quantity: 3, ...lineOverrides }],
-  });
+  const buy = (lineOverrides: object = {}) =>
+    recordPurchase(
+      setup.deps,
+      (p) => p,
+    )({
+      actor: manager,
+      correlationId: 'c',
+      supplierName: 'Acme',
+      supplierReference: 'INV-7',
+      lines: [{ productId: cola().id, unitLevelId: box, quantity: 3, ...lineOverrides }],
+    });
 
   test('costs come from the buy price unless given; PurchaseRecorded carries base quantities', async () => {
     expect((await buy()).lines[0]).toMatchObject({ unitCostMinor: 2000, lineTotalMinor: 6000, baseQuantity: 72 });
@@ -130,8 +160,14 @@ describe('purchases', () => {
   });
 
   test('an unknown buy price must be given, naming the line', async () => {
-    setup.uow.store.products.set(cola().id, cola({ unitLevels: cola().unitLevels.map((l) => ({ ...l, buyPriceMinor: null })) }));
+    setup.uow.store.products.set(
+      cola().id,
+      cola({ unitLevels: cola().unitLevels.map((l) => ({ ...l, buyPriceMinor: null })) }),
+    );
     const failure = await buy().catch((error: Failure) => error);
-    expect([(failure as Failure).code, (failure as Failure).fields?.[0]?.field]).toEqual(['LINES.UNUSABLE', 'lines.0.unitCostMinor']);
+    expect([(failure as Failure).code, (failure as Failure).fields?.[0]?.field]).toEqual([
+      'LINES.UNUSABLE',
+      'lines.0.unitCostMinor',
+    ]);
   });
 });

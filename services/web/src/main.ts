@@ -28,17 +28,28 @@ export function buildApp({ logger, metrics, serviceUrls, proxyLimits = defaultLi
     ctx.type = 'html';
     ctx.body = await fs.readFile(path.join(publicDir, 'index.html'));
   });
-  return createHttpApp({ service, logger, metrics, beforeBody: [apiProxy(serviceUrls, proxyLimits)], routers: [pages] });
+  return createHttpApp({
+    service,
+    logger,
+    metrics,
+    beforeBody: [apiProxy(serviceUrls, proxyLimits)],
+    routers: [pages],
+  });
 }
 
 async function main() {
   const logger = createLogger(service);
-  const serviceUrls = JSON.parse(setting('TULITY_SERVICE_URLS', JSON.stringify({
-    accounts: 'http://127.0.0.1:8011',
-    notifications: 'http://127.0.0.1:8012',
-    products: 'http://127.0.0.1:8013',
-    transactions: 'http://127.0.0.1:8014',
-  }))) as Record<string, string>;
+  const serviceUrls = JSON.parse(
+    setting(
+      'TULITY_SERVICE_URLS',
+      JSON.stringify({
+        accounts: 'http://127.0.0.1:8011',
+        notifications: 'http://127.0.0.1:8012',
+        products: 'http://127.0.0.1:8013',
+        transactions: 'http://127.0.0.1:8014',
+      }),
+    ),
+  ) as Record<string, string>;
   const app = buildApp({ logger, metrics: createMetrics(service), serviceUrls });
   const server = await listen(app, Number(setting('PORT', '8001')));
   logger.info({ port: server.port }, 'web listening');

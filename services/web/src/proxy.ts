@@ -15,16 +15,40 @@ export interface ProxyLimits {
   idleTimeoutMs: number;
 }
 
-export const defaultLimits: ProxyLimits = { maxBodyBytes: 256 * 1024, maxTargetLength: 4096, responseTimeoutMs: 30_000, idleTimeoutMs: 120_000 };
+export const defaultLimits: ProxyLimits = {
+  maxBodyBytes: 256 * 1024,
+  maxTargetLength: 4096,
+  responseTimeoutMs: 30_000,
+  idleTimeoutMs: 120_000,
+};
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and the proxy ones: they concern one connection, never the next one. */
-const hopByHop = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+const hopByHop = [
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+];
 /**
  * Request headers the proxy sets itself or keeps: Host names the upstream; the browser's cookies
  * belong to this server (services authenticate with bearer tokens); forwarding claims a client
  * makes about itself would be trusted by the services behind us.
  */
-const replacedOnRequest = ['host', 'cookie', 'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip', 'x-request-id'];
+const replacedOnRequest = [
+  'host',
+  'cookie',
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-real-ip',
+  'x-request-id',
+];
 const forwardedMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
 const apiPrefix = '/api/v1/';
@@ -82,8 +106,13 @@ function upstreamsOf(serviceUrls: Record<string, string>): Map<string, Upstream>
 }
 
 /** Drops the hop-by-hop headers, those the Connection header lists and the names in `also`. */
-function endToEnd<H extends http.IncomingHttpHeaders>(headers: H, also: string[] = []): Record<string, string | string[]> {
-  const listed = String(headers.connection ?? '').split(',').map((name) => name.trim().toLowerCase());
+function endToEnd<H extends http.IncomingHttpHeaders>(
+  headers: H,
+  also: string[] = [],
+): Record<string, string | string[]> {
+  const listed = String(headers.connection ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase());
   const dropped = new Set([...hopByHop, ...listed, ...also]);
   const kept: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
@@ -106,7 +135,10 @@ function byteLimit(limit: number): Transform {
   });
 }
 
-const tooLarge = (limit: number) => new ProblemError(413, 'REQUEST.TOO_LARGE', `The body is larger than ${limit} bytes.`, undefined, { connection: 'close' });
+const tooLarge = (limit: number) =>
+  new ProblemError(413, 'REQUEST.TOO_LARGE', `The body is larger than ${limit} bytes.`, undefined, {
+    connection: 'close',
+  });
 
 /**
  * Forwards `/api/v1/<resource>/…` to the service that owns the resource, streaming both ways, so
@@ -123,13 +155,20 @@ export function apiProxy(serviceUrls: Record<string, string>, limits: ProxyLimit
     if (!target.startsWith('/') || target.startsWith('//')) {
       throw badTarget('Send a path as the request target; this server is not a forward proxy.');
     }
-    if (target.length > limits.maxTargetLength) throw new ProblemError(414, 'REQUEST.TARGET_TOO_LONG', `The request target is longer than ${limits.maxTargetLength} characters.`);
+    if (target.length > limits.maxTargetLength)
+      throw new ProblemError(
+        414,
+        'REQUEST.TARGET_TOO_LONG',
+        `The request target is longer than ${limits.maxTargetLength} characters.`,
+      );
     if (!target.startsWith(apiPrefix)) return next();
     const { owner, path } = apiTarget(target);
     const upstream = owner ? upstreams.get(owner) : undefined;
     if (!upstream) throw new ProblemError(404, 'ROUTE.NOT_FOUND', `No service serves ${ctx.path}.`);
     if (!forwardedMethods.has(ctx.method)) {
-      throw new ProblemError(405, 'ROUTE.METHOD_NOT_ALLOWED', 'This method is not allowed here.', undefined, { allow: [...forwardedMethods].join(', ') });
+      throw new ProblemError(405, 'ROUTE.METHOD_NOT_ALLOWED', 'This method is not allowed here.', undefined, {
+        allow: [...forwardedMethods].join(', '),
+      });
     }
     if (Number(ctx.get('content-length') || 0) > limits.maxBodyBytes) throw tooLarge(limits.maxBodyBytes);
 
@@ -143,7 +182,10 @@ export function apiProxy(serviceUrls: Record<string, string>, limits: ProxyLimit
     if (ctx.req.headers['transfer-encoding'] !== undefined) headers['transfer-encoding'] = 'chunked';
 
     const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      const request = http.request({ ...upstream, path, method: ctx.method, headers, agent, timeout: limits.idleTimeoutMs }, resolve);
+      const request = http.request(
+        { ...upstream, path, method: ctx.method, headers, agent, timeout: limits.idleTimeoutMs },
+        resolve,
+      );
       const answerTimer = setTimeout(() => request.destroy(new UpstreamTimeout()), limits.responseTimeoutMs);
       request.once('response', () => clearTimeout(answerTimer));
       request.once('timeout', () => request.destroy(new UpstreamTimeout()));
@@ -165,8 +207,11 @@ export function apiProxy(serviceUrls: Record<string, string>, limits: ProxyLimit
       ctx.req.pipe(limit).pipe(request);
     }).catch((error: unknown) => {
       if (error instanceof BodyTooLarge) throw tooLarge(limits.maxBodyBytes);
-      if (error instanceof UpstreamTimeout) throw new ProblemError(504, 'UPSTREAM.TIMEOUT', `The ${owner} service did not answer in time.`);
-      throw new ProblemError(503, 'UPSTREAM.UNAVAILABLE', `The ${owner} service is not answering.`, undefined, { 'retry-after': '5' });
+      if (error instanceof UpstreamTimeout)
+        throw new ProblemError(504, 'UPSTREAM.TIMEOUT', `The ${owner} service did not answer in time.`);
+      throw new ProblemError(503, 'UPSTREAM.UNAVAILABLE', `The ${owner} service is not answering.`, undefined, {
+        'retry-after': '5',
+      });
     });
     ctx.status = response.statusCode ?? 502;
     for (const [name, value] of Object.entries(endToEnd(response.headers))) ctx.set(name, value);

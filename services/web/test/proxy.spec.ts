@@ -11,14 +11,26 @@ describe('web client routing', () => {
   let upstream: http.Server;
   let upstreamPort: number;
   let web: RunningServer;
-  const seen: Array<{ method: string; url: string; body: string; requestId: string | undefined; forwardedFor?: string }> = [];
+  const seen: Array<{
+    method: string;
+    url: string;
+    body: string;
+    requestId: string | undefined;
+    forwardedFor?: string;
+  }> = [];
 
   beforeAll(async () => {
     upstream = http.createServer((req, res) => {
       let body = '';
       req.on('data', (chunk) => (body += chunk));
       req.on('end', () => {
-        seen.push({ method: req.method!, url: req.url!, body, requestId: req.headers['x-request-id'] as string, forwardedFor: req.headers['x-forwarded-for'] as string });
+        seen.push({
+          method: req.method!,
+          url: req.url!,
+          body,
+          requestId: req.headers['x-request-id'] as string,
+          forwardedFor: req.headers['x-forwarded-for'] as string,
+        });
         res.writeHead(201, { 'content-type': 'application/json', 'x-owner': 'products' });
         res.end(JSON.stringify({ ok: true }));
       });
@@ -61,7 +73,11 @@ describe('web client routing', () => {
     assert.equal(response.headers.get('x-owner'), 'products');
     expect(await response.json()).toEqual({ ok: true });
     expect(seen.at(-1)).toEqual({
-      method: 'POST', url: '/api/v1/products/7/prices?page=2', body: '{"sell":1200}', requestId: 'web-req-1', forwardedFor: '127.0.0.1',
+      method: 'POST',
+      url: '/api/v1/products/7/prices?page=2',
+      body: '{"sell":1200}',
+      requestId: 'web-req-1',
+      forwardedFor: '127.0.0.1',
     });
   });
 

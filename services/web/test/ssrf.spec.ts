@@ -43,10 +43,11 @@ async function canary(answer: (res: http.ServerResponse) => void = (res) => res.
     port: (server.address() as net.AddressInfo).port,
     seen,
     started,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -149,7 +150,12 @@ describe('the web proxy refuses to be an open proxy', () => {
       buildApp({
         logger: createLogger('web'),
         metrics: createMetrics('web'),
-        serviceUrls: { accounts: origin(service), products: origin(service), notifications: origin(silent), transactions: origin(stalling) },
+        serviceUrls: {
+          accounts: origin(service),
+          products: origin(service),
+          notifications: origin(silent),
+          transactions: origin(stalling),
+        },
         proxyLimits: { maxBodyBytes, maxTargetLength: 1024, responseTimeoutMs: 300, idleTimeoutMs: 600 },
       }),
       0,
@@ -180,14 +186,23 @@ describe('the web proxy refuses to be an open proxy', () => {
     ['dot segments out of /api/v1/ on that host', (p: number) => `http://127.0.0.1:${p}/api/v1/auth/../../../anything`],
     ['a path outside the API', (p: number) => `http://127.0.0.1:${p}/anything`],
   ])('an absolute-form target (%s) is refused and reaches no one', async (_, target) => {
-    const answer = await raw(web.port, [`GET ${target(outsider.port)} HTTP/1.1`, host(), 'Authorization: Bearer the-callers-token', 'Connection: close']);
+    const answer = await raw(web.port, [
+      `GET ${target(outsider.port)} HTTP/1.1`,
+      host(),
+      'Authorization: Bearer the-callers-token',
+      'Connection: close',
+    ]);
 
     expectProblem(answer, 400);
     nothingForwarded();
   });
 
   test('an absolute-form target naming a configured service is refused as well', async () => {
-    const answer = await raw(web.port, [`GET http://127.0.0.1:${service.port}/api/v1/products HTTP/1.1`, host(), 'Connection: close']);
+    const answer = await raw(web.port, [
+      `GET http://127.0.0.1:${service.port}/api/v1/products HTTP/1.1`,
+      host(),
+      'Connection: close',
+    ]);
 
     expectProblem(answer, 400);
     nothingForwarded();
@@ -237,7 +252,16 @@ describe('the web proxy refuses to be an open proxy', () => {
 
     expect(answer.status).toBe(200);
     const sent = service.seen[0]!.headers;
-    for (const name of ['x-hop-secret', 'keep-alive', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'upgrade', 'cookie']) {
+    for (const name of [
+      'x-hop-secret',
+      'keep-alive',
+      'proxy-authorization',
+      'proxy-connection',
+      'te',
+      'trailer',
+      'upgrade',
+      'cookie',
+    ]) {
       expect({ [name]: sent[name] }).toEqual({ [name]: undefined });
     }
     expect(sent.authorization).toBe('Bearer the-callers-token');
@@ -262,7 +286,12 @@ describe('the web proxy refuses to be an open proxy', () => {
 
     const sent = service.seen[0]!.headers;
     expect(sent['x-forwarded-for']).toBe('203.0.113.9, 127.0.0.1');
-    expect([sent['x-forwarded-host'], sent['x-forwarded-proto'], sent.forwarded, sent['x-real-ip']]).toEqual([undefined, undefined, undefined, undefined]);
+    expect([sent['x-forwarded-host'], sent['x-forwarded-proto'], sent.forwarded, sent['x-real-ip']]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   // Whether an unknown method is a 405 or a 501 is the app factory's decision (and the fuzz test's concern); here: never forwarded.
@@ -276,7 +305,17 @@ describe('the web proxy refuses to be an open proxy', () => {
 
   test('a body declared larger than the limit is a 413 and is not forwarded', async () => {
     const body = 'x'.repeat(maxBodyBytes + 1);
-    const answer = await raw(web.port, ['POST /api/v1/products HTTP/1.1', host(), 'Content-Type: application/json', `Content-Length: ${body.length}`, 'Connection: close'], body);
+    const answer = await raw(
+      web.port,
+      [
+        'POST /api/v1/products HTTP/1.1',
+        host(),
+        'Content-Type: application/json',
+        `Content-Length: ${body.length}`,
+        'Connection: close',
+      ],
+      body,
+    );
 
     expectProblem(answer, 413);
     nothingForwarded();
@@ -285,7 +324,17 @@ describe('the web proxy refuses to be an open proxy', () => {
   test('a chunked body that grows past the limit is a 413 and never reaches the service in full', async () => {
     const chunk = 'y'.repeat(512);
     const chunked = `${`200\r\n${chunk}\r\n`.repeat(8)}0\r\n\r\n`;
-    const answer = await raw(web.port, ['POST /api/v1/products HTTP/1.1', host(), 'Content-Type: application/json', 'Transfer-Encoding: chunked', 'Connection: close'], chunked);
+    const answer = await raw(
+      web.port,
+      [
+        'POST /api/v1/products HTTP/1.1',
+        host(),
+        'Content-Type: application/json',
+        'Transfer-Encoding: chunked',
+        'Connection: close',
+      ],
+      chunked,
+    );
 
     expectProblem(answer, 413);
     expect(service.seen).toEqual([]);

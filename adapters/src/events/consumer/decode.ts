@@ -37,7 +37,10 @@ export function createDecoder(registry: SchemaRegistryClient, readers: Map<strin
     try {
       writer = avroType(writerSchema);
     } catch (error) {
-      throw new DeadLetter('unknown-schema', `schema id ${schemaId} is not an Avro schema: ${(error as Error).message}`);
+      throw new DeadLetter(
+        'unknown-schema',
+        `schema id ${schemaId} is not an Avro schema: ${(error as Error).message}`,
+      );
     }
     const definition = writer.name ? readers.get(writer.name) : undefined;
     let entry: Reader | null = null;
@@ -46,7 +49,10 @@ export function createDecoder(registry: SchemaRegistryClient, readers: Map<strin
       try {
         entry = { type: definition.type, reader, resolver: reader.createResolver(writer) };
       } catch (error) {
-        throw new DeadLetter('incompatible-schema', `schema id ${schemaId} cannot be read as ${definition.type}: ${(error as Error).message}`);
+        throw new DeadLetter(
+          'incompatible-schema',
+          `schema id ${schemaId} cannot be read as ${definition.type}: ${(error as Error).message}`,
+        );
       }
     }
     byWriterId.set(schemaId, entry);
@@ -74,8 +80,13 @@ export function createDecoder(registry: SchemaRegistryClient, readers: Map<strin
       throw new DeadLetter('invalid', `${entry.type} has no eventId`);
     }
     return {
-      type: entry.type, topic, partition, offset: message.offset,
-      key: message.key ? message.key.toString() : null, payload, eventId,
+      type: entry.type,
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key ? message.key.toString() : null,
+      payload,
+      eventId,
     };
   };
 }

@@ -22,8 +22,14 @@ export function inbox(groupId: string, handlers: Record<string, EventHandler>): 
       `insert into ${INBOX_TABLE} (group_id, event_id, event_type, topic, partition, "offset")
        select ?, * from unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::text[])
        on conflict (group_id, event_id) do nothing returning event_id`,
-      [groupId, events.map((e) => e.eventId), events.map((e) => e.type), events.map((e) => e.topic),
-        events.map((e) => e.partition), events.map((e) => e.offset)],
+      [
+        groupId,
+        events.map((e) => e.eventId),
+        events.map((e) => e.type),
+        events.map((e) => e.topic),
+        events.map((e) => e.partition),
+        events.map((e) => e.offset),
+      ],
     );
     // A run can hold the same event twice (a relay re-send): only its first copy is applied.
     const fresh = new Set<string>(result.rows.map((row: { event_id: string }) => row.event_id));
@@ -32,10 +38,11 @@ export function inbox(groupId: string, handlers: Record<string, EventHandler>): 
       const isFresh = fresh.delete(event.eventId);
       if (isFresh) {
         try {
-          await (handlers[event.type]!)(event, trx);
+          await handlers[event.type]!(event, trx);
         } catch (error) {
           if (error instanceof PermanentEventError) throw new DeadLetter('rejected', error.message);
-          if (isDataException(error)) throw new DeadLetter('rejected', `the database refuses its data: ${(error as Error).message}`);
+          if (isDataException(error))
+            throw new DeadLetter('rejected', `the database refuses its data: ${(error as Error).message}`);
           throw error;
         }
       }

@@ -12,7 +12,10 @@ export function lagRefresher(admin: Admin, groupId: string, topics: string[], me
         for (const end of ends) {
           const done = partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
           const position = Number(done) >= 0 ? Number(done) : Number(end.low);
-          metrics.consumerLag.set({ group: groupId, topic, partition: String(end.partition) }, Math.max(0, Number(end.high) - position));
+          metrics.consumerLag.set(
+            { group: groupId, topic, partition: String(end.partition) },
+            Math.max(0, Number(end.high) - position),
+          );
         }
       }
     } catch (error) {

@@ -35,7 +35,8 @@ export type HandleOne = (topic: string, partition: number, message: KafkaMessage
  * transient failure is retried with backoff; false if stopped (or the batch went stale) before an outcome.
  */
 export function oneByOne(options: RetryOptions): HandleOne {
-  const { groupId, decode, applyOne, deadLetter, metrics, logger, maxAttempts, retryMinMs, retryMaxMs, pause } = options;
+  const { groupId, decode, applyOne, deadLetter, metrics, logger, maxAttempts, retryMinMs, retryMaxMs, pause } =
+    options;
   const goOn = (turn: Turn) => !options.isStopping() && turn.stillOurs();
   return async (topic, partition, message, turn) => {
     let label = 'unknown';
@@ -48,9 +49,12 @@ export function oneByOne(options: RetryOptions): HandleOne {
         return true;
       } catch (caught) {
         let error = caught;
-        const final = error instanceof DeadLetter ? error
-          : attempt >= maxAttempts ? new DeadLetter('retries-exhausted', `${attempt} attempts, last: ${(error as Error).message}`)
-          : undefined;
+        const final =
+          error instanceof DeadLetter
+            ? error
+            : attempt >= maxAttempts
+              ? new DeadLetter('retries-exhausted', `${attempt} attempts, last: ${(error as Error).message}`)
+              : undefined;
         if (final) {
           try {
             await deadLetter(topic, partition, message, final);

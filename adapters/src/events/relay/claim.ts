@@ -19,18 +19,26 @@ export interface OutboxRow {
  * the lock's session: one database round trip per cycle. Unpublished rows in id order, every
  * time, never "after the last id seen": a transaction that commits late still has its rows found.
  */
-export async function markAndClaim(db: Knex, session: PgConnection, acknowledged: string[], batchSize: number): Promise<OutboxRow[]> {
+export async function markAndClaim(
+  db: Knex,
+  session: PgConnection,
+  acknowledged: string[],
+  batchSize: number,
+): Promise<OutboxRow[]> {
   try {
     // The select sees the rows as they were before the update, hence the explicit exclusion.
-    const result = await db.raw(
-      `with marked as (
+    const result = await db
+      .raw(
+        `with marked as (
          update ${OUTBOX_TABLE} set published_at = now(), attempts = attempts + 1, last_error = null
          where id = any(?::bigint[]) returning id
        )
        select id, event_id, event_type, topic, key, payload, correlation_id, created_at
        from ${OUTBOX_TABLE} where published_at is null and not (id = any(?::bigint[]))
-       order by id limit ?`, [acknowledged, acknowledged, batchSize],
-    ).connection(session);
+       order by id limit ?`,
+        [acknowledged, acknowledged, batchSize],
+      )
+      .connection(session);
     return result.rows as OutboxRow[];
   } catch (error) {
     throw new StageError('database', error);
@@ -39,7 +47,11 @@ export async function markAndClaim(db: Knex, session: PgConnection, acknowledged
 
 /** Notes a failed attempt on the rows, for whoever looks at the outbox; best effort, as the database may be what failed. */
 export async function markFailed(db: Knex, rows: OutboxRow[], error: unknown): Promise<void> {
-  await db(OUTBOX_TABLE).whereIn('id', rows.map((row) => row.id))
+  await db(OUTBOX_TABLE)
+    .whereIn(
+      'id',
+      rows.map((row) => row.id),
+    )
     .update({ attempts: db.raw('attempts + 1'), last_error: String((error as Error).message).slice(0, 2000) })
     .catch(() => {});
 }

@@ -9,8 +9,10 @@ export function outboxPruner(db: Knex, logger: Logger, retentionMs: number, inte
     if (Date.now() - last < intervalMs) return;
     last = Date.now();
     try {
-      const deleted = await db(OUTBOX_TABLE).whereNotNull('published_at')
-        .where('published_at', '<', new Date(Date.now() - retentionMs)).delete();
+      const deleted = await db(OUTBOX_TABLE)
+        .whereNotNull('published_at')
+        .where('published_at', '<', new Date(Date.now() - retentionMs))
+        .delete();
       if (deleted > 0) logger.info({ deleted }, 'pruned published outbox rows');
     } catch (error) {
       logger.warn({ err: error }, 'outbox prune failed');

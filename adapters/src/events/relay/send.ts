@@ -57,7 +57,10 @@ export function createSender(kafka: Kafka, registry: SchemaRegistryClient, catal
       const byTopic = await encode(rows);
       try {
         const sender = await connected();
-        await sender.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+        await sender.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        });
       } catch (error) {
         await close();
         throw new StageError('kafka', error);

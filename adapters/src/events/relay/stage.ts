@@ -2,7 +2,10 @@
 type Stage = 'registry' | 'kafka' | 'database';
 
 export class StageError extends Error {
-  constructor(readonly stage: Stage, cause: unknown) {
+  constructor(
+    readonly stage: Stage,
+    cause: unknown,
+  ) {
     super(`${stage}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
   }
 }

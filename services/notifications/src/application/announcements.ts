@@ -1,6 +1,12 @@
 import type { Actor } from '@tulity/adapters/core/actor';
 import type { ListQuery, Page } from '@tulity/adapters/core/page';
-import { announcementContent, announcementSource, audienceOf, type Announcement, type AnnouncementAudience } from '../domain/announcement';
+import {
+  announcementContent,
+  announcementSource,
+  audienceOf,
+  type Announcement,
+  type AnnouncementAudience,
+} from '../domain/announcement';
 import { failures } from '../domain/failures';
 import type { NotificationsDeps } from './ports';
 
@@ -39,7 +45,8 @@ export function postAnnouncement(deps: Pick<NotificationsDeps, 'uow' | 'clock' |
 }
 
 export function listAnnouncements(deps: Pick<NotificationsDeps, 'uow'>) {
-  return (query: ListQuery<'createdAt'>): Promise<Page<Announcement>> => deps.uow.read((reads) => reads.announcements.list(query));
+  return (query: ListQuery<'createdAt'>): Promise<Page<Announcement>> =>
+    deps.uow.read((reads) => reads.announcements.list(query));
 }
 
 /** Withdraws an announcement: its notifications go with it, read or not. */

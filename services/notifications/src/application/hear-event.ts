@@ -14,13 +14,25 @@ export function hearEvent(deps: Pick<NotificationsDeps, 'uow'>) {
   return ({ event, correlationId }: HearEventCommand): Promise<Notification[]> =>
     deps.uow.run(correlationId, async (tx) => {
       if (event.type === 'UserRegistered' || event.type === 'UserUpdated') {
-        await tx.recipients.save({ id: event.userId, username: event.username, role: event.role, active: event.active });
+        await tx.recipients.save({
+          id: event.userId,
+          username: event.username,
+          role: event.role,
+          active: event.active,
+        });
       } else if (event.type === 'UserDeleted') {
         await tx.recipients.deactivate(event.userId);
       }
       const created: Notification[] = [];
       for (const { audience, content } of deliveriesFor(event)) {
-        created.push(...(await tx.notifications.deliver({ audience, content, sourceId: event.eventId, createdAt: event.occurredAt })));
+        created.push(
+          ...(await tx.notifications.deliver({
+            audience,
+            content,
+            sourceId: event.eventId,
+            createdAt: event.occurredAt,
+          })),
+        );
       }
       return created;
     });

@@ -33,7 +33,8 @@ export function issueStreamTicket(deps: Pick<NotificationsDeps, 'uow' | 'clock' 
 export function redeemStreamTicket(deps: Pick<NotificationsDeps, 'uow' | 'clock' | 'codec' | 'sessions'>) {
   return async (command: { ticket: string; correlationId: string }): Promise<StreamTicket> => {
     const ticket = await deps.uow.run(command.correlationId, (tx) => tx.tickets.take(deps.codec.hash(command.ticket)));
-    if (!ticket || !isUsable(ticket, deps.clock.now()) || (await deps.sessions.isRevoked(ticket))) throw failures.ticketInvalid();
+    if (!ticket || !isUsable(ticket, deps.clock.now()) || (await deps.sessions.isRevoked(ticket)))
+      throw failures.ticketInvalid();
     return ticket;
   };
 }

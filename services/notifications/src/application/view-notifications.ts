@@ -6,7 +6,10 @@ import type { NotificationFilter, NotificationPage, NotificationSort, Notificati
 
 /** The actor's own notifications only: a list never names anyone else's. */
 export function listNotifications(deps: Pick<NotificationsDeps, 'uow'>) {
-  return (command: { actor: Actor; query: ListQuery<NotificationSort> & NotificationFilter }): Promise<NotificationPage> =>
+  return (command: {
+    actor: Actor;
+    query: ListQuery<NotificationSort> & NotificationFilter;
+  }): Promise<NotificationPage> =>
     deps.uow.read((reads) => reads.notifications.list(command.actor.userId, command.query));
 }
 

@@ -17,10 +17,15 @@ export interface Announcement {
 
 export const everyone = ['admin', 'manager', 'cashier'] as const satisfies readonly Role[];
 
-export const audienceOf = (audience: AnnouncementAudience): Audience => ({ roles: audience === 'everyone' ? everyone : [audience] });
+export const audienceOf = (audience: AnnouncementAudience): Audience => ({
+  roles: audience === 'everyone' ? everyone : [audience],
+});
 
 export const announcementContent = (a: Pick<Announcement, 'id' | 'title' | 'text'>): Content => ({
-  kind: 'announcement', title: a.title, text: a.text, link: { resource: 'announcements', id: a.id },
+  kind: 'announcement',
+  title: a.title,
+  text: a.text,
+  link: { resource: 'announcements', id: a.id },
 });
 
 /** The source id of an announcement's notifications (unique with the recipient, like an event id). */

@@ -15,13 +15,35 @@ export interface Money {
   currency: string;
 }
 
-export type UserRegistered = Happening<'UserRegistered'> & { userId: string; username: string; fullName: string; role: Role | null; active: boolean };
-export type UserUpdated = Happening<'UserUpdated'> & { userId: string; username: string; role: Role | null; active: boolean };
+export type UserRegistered = Happening<'UserRegistered'> & {
+  userId: string;
+  username: string;
+  fullName: string;
+  role: Role | null;
+  active: boolean;
+};
+export type UserUpdated = Happening<'UserUpdated'> & {
+  userId: string;
+  username: string;
+  role: Role | null;
+  active: boolean;
+};
 export type UserDeleted = Happening<'UserDeleted'> & { userId: string; username: string };
 export type ProductCreated = Happening<'ProductCreated'> & { productId: string; sku: string; name: string };
 export type ProductDeleted = Happening<'ProductDeleted'> & { productId: string; sku: string };
-export type PriceChanged = Happening<'PriceChanged'> & { productId: string; unitLevelId: string; previous: Money | null; price: Money };
-export type LowStock = Happening<'LowStock'> & { productId: string; sku: string; name: string; available: number; threshold: number };
+export type PriceChanged = Happening<'PriceChanged'> & {
+  productId: string;
+  unitLevelId: string;
+  previous: Money | null;
+  price: Money;
+};
+export type LowStock = Happening<'LowStock'> & {
+  productId: string;
+  sku: string;
+  name: string;
+  available: number;
+  threshold: number;
+};
 export interface Shortage {
   productId: string;
   requested: number;
@@ -36,13 +58,32 @@ interface SaleFacts {
 export type SaleConfirmed = Happening<'SaleConfirmed'> & SaleFacts;
 export type SaleRejected = Happening<'SaleRejected'> & SaleFacts & { reason: string; shortages: Shortage[] };
 export type SaleCancelled = Happening<'SaleCancelled'> & SaleFacts & { reason: string | null };
-export type SaleReturned = Happening<'SaleReturned'> & { saleId: string; returnId: string; cashierId: string; refund: Money; lineCount: number; reason: string | null };
+export type SaleReturned = Happening<'SaleReturned'> & {
+  saleId: string;
+  returnId: string;
+  cashierId: string;
+  refund: Money;
+  lineCount: number;
+  reason: string | null;
+};
 export type PurchaseRecorded = Happening<'PurchaseRecorded'> & {
-  purchaseId: string; supplierName: string; total: Money; lineCount: number; invoiceNumber: string | null;
+  purchaseId: string;
+  supplierName: string;
+  total: Money;
+  lineCount: number;
+  invoiceNumber: string | null;
 };
 
 export type NotifiableEvent =
-  | UserRegistered | UserUpdated | UserDeleted
-  | ProductCreated | ProductDeleted | PriceChanged | LowStock
-  | SaleConfirmed | SaleRejected | SaleCancelled | SaleReturned
+  | UserRegistered
+  | UserUpdated
+  | UserDeleted
+  | ProductCreated
+  | ProductDeleted
+  | PriceChanged
+  | LowStock
+  | SaleConfirmed
+  | SaleRejected
+  | SaleCancelled
+  | SaleReturned
   | PurchaseRecorded;

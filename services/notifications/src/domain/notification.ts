@@ -2,14 +2,34 @@
 import type { Role } from '@tulity/adapters/core/actor';
 
 export type Kind =
-  | 'user.welcome' | 'user.registered'
-  | 'product.created' | 'product.deleted' | 'product.price-changed' | 'stock.low'
-  | 'sale.confirmed' | 'sale.rejected' | 'sale.cancelled' | 'sale.returned'
-  | 'purchase.recorded' | 'announcement' | 'system.alert';
+  | 'user.welcome'
+  | 'user.registered'
+  | 'product.created'
+  | 'product.deleted'
+  | 'product.price-changed'
+  | 'stock.low'
+  | 'sale.confirmed'
+  | 'sale.rejected'
+  | 'sale.cancelled'
+  | 'sale.returned'
+  | 'purchase.recorded'
+  | 'announcement'
+  | 'system.alert';
 
 export const kinds: readonly Kind[] = [
-  'user.welcome', 'user.registered', 'product.created', 'product.deleted', 'product.price-changed', 'stock.low',
-  'sale.confirmed', 'sale.rejected', 'sale.cancelled', 'sale.returned', 'purchase.recorded', 'announcement', 'system.alert',
+  'user.welcome',
+  'user.registered',
+  'product.created',
+  'product.deleted',
+  'product.price-changed',
+  'stock.low',
+  'sale.confirmed',
+  'sale.rejected',
+  'sale.cancelled',
+  'sale.returned',
+  'purchase.recorded',
+  'announcement',
+  'system.alert',
 ];
 
 /** What a notification points at, e.g. `{ resource: 'products', id }`. */

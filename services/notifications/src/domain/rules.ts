@@ -16,14 +16,46 @@ const shortage = (s: Shortage) => `product ${s.productId}: ${s.requested} reques
 
 export const rules: Rules = {
   UserRegistered: (e) => [
-    { audience: { userId: e.userId }, content: { kind: 'user.welcome', title: `Welcome, ${e.fullName || e.username}`, text: `Your account "${e.username}" is ready${e.role ? ` with the role ${e.role}` : ''}.`, link: { resource: 'users', id: e.userId } } },
-    { audience: { roles: ['admin'], except: e.userId }, content: { kind: 'user.registered', title: `New user ${e.username}`, text: `${e.fullName || e.username} was registered${e.role ? ` as ${e.role}` : ''}.`, link: { resource: 'users', id: e.userId } } },
+    {
+      audience: { userId: e.userId },
+      content: {
+        kind: 'user.welcome',
+        title: `Welcome, ${e.fullName || e.username}`,
+        text: `Your account "${e.username}" is ready${e.role ? ` with the role ${e.role}` : ''}.`,
+        link: { resource: 'users', id: e.userId },
+      },
+    },
+    {
+      audience: { roles: ['admin'], except: e.userId },
+      content: {
+        kind: 'user.registered',
+        title: `New user ${e.username}`,
+        text: `${e.fullName || e.username} was registered${e.role ? ` as ${e.role}` : ''}.`,
+        link: { resource: 'users', id: e.userId },
+      },
+    },
   ],
   ProductCreated: (e) => [
-    { audience: managers, content: { kind: 'product.created', title: `New product ${e.name}`, text: `SKU ${e.sku} was added to the catalogue.`, link: { resource: 'products', id: e.productId } } },
+    {
+      audience: managers,
+      content: {
+        kind: 'product.created',
+        title: `New product ${e.name}`,
+        text: `SKU ${e.sku} was added to the catalogue.`,
+        link: { resource: 'products', id: e.productId },
+      },
+    },
   ],
   ProductDeleted: (e) => [
-    { audience: managers, content: { kind: 'product.deleted', title: `Product ${e.sku} deleted`, text: `SKU ${e.sku} was removed from the catalogue.`, link: { resource: 'products', id: e.productId } } },
+    {
+      audience: managers,
+      content: {
+        kind: 'product.deleted',
+        title: `Product ${e.sku} deleted`,
+        text: `SKU ${e.sku} was removed from the catalogue.`,
+        link: { resource: 'products', id: e.productId },
+      },
+    },
   ],
   PriceChanged: (e) => [
     {
@@ -39,11 +71,24 @@ export const rules: Rules = {
   LowStock: (e) => [
     {
       audience: { roles: ['manager', 'admin'] },
-      content: { kind: 'stock.low', title: `Low stock: ${e.name}`, text: `${e.sku}: ${e.available} left, threshold ${e.threshold} (base units).`, link: { resource: 'products', id: e.productId } },
+      content: {
+        kind: 'stock.low',
+        title: `Low stock: ${e.name}`,
+        text: `${e.sku}: ${e.available} left, threshold ${e.threshold} (base units).`,
+        link: { resource: 'products', id: e.productId },
+      },
     },
   ],
   SaleConfirmed: (e) => [
-    { audience: { userId: e.cashierId }, content: { kind: 'sale.confirmed', title: 'Sale confirmed', text: `Your sale of ${formatMoney(e.total)} (${lines(e.lineCount)}) is confirmed.`, link: { resource: 'sales', id: e.saleId } } },
+    {
+      audience: { userId: e.cashierId },
+      content: {
+        kind: 'sale.confirmed',
+        title: 'Sale confirmed',
+        text: `Your sale of ${formatMoney(e.total)} (${lines(e.lineCount)}) is confirmed.`,
+        link: { resource: 'sales', id: e.saleId },
+      },
+    },
   ],
   SaleRejected: (e) => [
     {
@@ -57,15 +102,36 @@ export const rules: Rules = {
     },
   ],
   SaleCancelled: (e) => [
-    { audience: { userId: e.cashierId }, content: { kind: 'sale.cancelled', title: 'Sale cancelled', text: `Your sale of ${formatMoney(e.total)} was cancelled${e.reason ? `: ${e.reason}` : ''}.`, link: { resource: 'sales', id: e.saleId } } },
+    {
+      audience: { userId: e.cashierId },
+      content: {
+        kind: 'sale.cancelled',
+        title: 'Sale cancelled',
+        text: `Your sale of ${formatMoney(e.total)} was cancelled${e.reason ? `: ${e.reason}` : ''}.`,
+        link: { resource: 'sales', id: e.saleId },
+      },
+    },
   ],
   SaleReturned: (e) => [
-    { audience: { userId: e.cashierId }, content: { kind: 'sale.returned', title: 'Goods returned', text: `${lines(e.lineCount)} of your sale came back; ${formatMoney(e.refund)} refunded${e.reason ? `: ${e.reason}` : ''}.`, link: { resource: 'sales', id: e.saleId } } },
+    {
+      audience: { userId: e.cashierId },
+      content: {
+        kind: 'sale.returned',
+        title: 'Goods returned',
+        text: `${lines(e.lineCount)} of your sale came back; ${formatMoney(e.refund)} refunded${e.reason ? `: ${e.reason}` : ''}.`,
+        link: { resource: 'sales', id: e.saleId },
+      },
+    },
   ],
   PurchaseRecorded: (e) => [
     {
       audience: managers,
-      content: { kind: 'purchase.recorded', title: `Purchase from ${e.supplierName}`, text: `${formatMoney(e.total)}, ${lines(e.lineCount)}${e.invoiceNumber ? `, invoice ${e.invoiceNumber}` : ''}.`, link: { resource: 'purchases', id: e.purchaseId } },
+      content: {
+        kind: 'purchase.recorded',
+        title: `Purchase from ${e.supplierName}`,
+        text: `${formatMoney(e.total)}, ${lines(e.lineCount)}${e.invoiceNumber ? `, invoice ${e.invoiceNumber}` : ''}.`,
+        link: { resource: 'purchases', id: e.purchaseId },
+      },
     },
   ],
 };

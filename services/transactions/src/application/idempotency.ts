@@ -37,5 +37,7 @@ export const idempotencyKeyLifetimeMs = 24 * 60 * 60 * 1000;
 /** Forgets Idempotency-Keys past their lifetime. */
 export function pruneIdempotencyKeys(deps: Pick<TransactionsDeps, 'uow' | 'clock' | 'ids'>) {
   return (command: { lifetimeMs: number } = { lifetimeMs: idempotencyKeyLifetimeMs }): Promise<number> =>
-    deps.uow.run(deps.ids.newId(), (tx) => tx.idempotency.prune(new Date(deps.clock.now().getTime() - command.lifetimeMs)));
+    deps.uow.run(deps.ids.newId(), (tx) =>
+      tx.idempotency.prune(new Date(deps.clock.now().getTime() - command.lifetimeMs)),
+    );
 }

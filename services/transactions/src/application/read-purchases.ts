@@ -22,6 +22,7 @@ export function getPurchaseLine(deps: Pick<TransactionsDeps, 'uow'>) {
 }
 
 export function listPurchases(deps: Pick<TransactionsDeps, 'uow'>) {
-  return (command: { query: ListQuery<PurchaseSortKey> & { from?: Date; to?: Date; productId?: string } }): Promise<Page<Purchase>> =>
-    deps.uow.read((reads) => reads.purchases.list(command.query));
+  return (command: {
+    query: ListQuery<PurchaseSortKey> & { from?: Date; to?: Date; productId?: string };
+  }): Promise<Page<Purchase>> => deps.uow.read((reads) => reads.purchases.list(command.query));
 }

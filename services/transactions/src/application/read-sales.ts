@@ -26,9 +26,11 @@ export function getSaleLine(deps: Pick<TransactionsDeps, 'uow'>) {
 /** Cashiers list their own sales, whatever cashier filter they send. */
 export function listSales(deps: Pick<TransactionsDeps, 'uow'>) {
   return (command: { actor: Actor; query: ListQuery<SaleSortKey> & SaleFilters }): Promise<Page<Sale>> =>
-    deps.uow.read((reads) => reads.sales.list(
-      command.actor.role === 'cashier' ? { ...command.query, cashierId: command.actor.userId } : command.query,
-    ));
+    deps.uow.read((reads) =>
+      reads.sales.list(
+        command.actor.role === 'cashier' ? { ...command.query, cashierId: command.actor.userId } : command.query,
+      ),
+    );
 }
 
 export function listSaleReturns(deps: Pick<TransactionsDeps, 'uow'>) {

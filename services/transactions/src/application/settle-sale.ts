@@ -20,11 +20,13 @@ export function settleSale(deps: Pick<TransactionsDeps, 'uow' | 'clock'>) {
       const settled = settle(sale, command.outcome, deps.clock.now());
       if (!settled) return false;
       await tx.sales.update(settled);
-      await tx.events.record([{
-        type: settled.status === 'confirmed' ? 'SaleConfirmed' : 'SaleRejected',
-        occurredAt: settled.updatedAt,
-        sale: settled,
-      }]);
+      await tx.events.record([
+        {
+          type: settled.status === 'confirmed' ? 'SaleConfirmed' : 'SaleRejected',
+          occurredAt: settled.updatedAt,
+          sale: settled,
+        },
+      ]);
       return true;
     });
 }

@@ -42,7 +42,11 @@ export type Purpose = 'sale' | 'purchase';
  * (`lines.<i>.productId` / `lines.<i>.unitLevelId`). Sales need an active product; purchases may
  * restock an inactive one, but never a deleted one.
  */
-export function resolveLines(lines: NamedLine[], products: Map<string, CatalogueProduct>, purpose: Purpose): ResolvedLine[] {
+export function resolveLines(
+  lines: NamedLine[],
+  products: Map<string, CatalogueProduct>,
+  purpose: Purpose,
+): ResolvedLine[] {
   const problems: FieldProblem[] = [];
   const resolved: ResolvedLine[] = [];
   lines.forEach((line, index) => {

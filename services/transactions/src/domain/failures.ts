@@ -10,7 +10,9 @@ export const failures = {
   linesUnusable: (fields: FieldProblem[]) =>
     unprocessable('LINES.UNUSABLE', 'Some lines name a product or unit level that cannot be used.', fields),
   discountTooLarge: (field: string) =>
-    unprocessable('SALE.DISCOUNT_TOO_LARGE', 'A discount cannot exceed its line total.', [{ field, message: 'Larger than the line total.' }]),
+    unprocessable('SALE.DISCOUNT_TOO_LARGE', 'A discount cannot exceed its line total.', [
+      { field, message: 'Larger than the line total.' },
+    ]),
   tenderedTooLittle: () =>
     unprocessable('SALE.TENDERED_TOO_LITTLE', 'The cash tendered does not cover the total.', [
       { field: 'amountTenderedMinor', message: 'Less than the total.' },
@@ -23,15 +25,20 @@ export const failures = {
   notCancellable: (status: string) => conflict('SALE.NOT_CANCELLABLE', `A ${status} sale cannot be cancelled.`),
   returnedNotCancellable: () =>
     conflict('SALE.NOT_CANCELLABLE', 'A sale with returns cannot be cancelled; return the rest instead.'),
-  notReturnable: (status: string) => conflict('SALE.NOT_RETURNABLE', `Only a confirmed sale takes returns; this one is ${status}.`),
+  notReturnable: (status: string) =>
+    conflict('SALE.NOT_RETURNABLE', `Only a confirmed sale takes returns; this one is ${status}.`),
   returnUnknownLine: (field: string) =>
-    unprocessable('RETURN.UNKNOWN_LINE', 'A returned line is not a line of this sale.', [{ field, message: 'Not a line of this sale.' }]),
+    unprocessable('RETURN.UNKNOWN_LINE', 'A returned line is not a line of this sale.', [
+      { field, message: 'Not a line of this sale.' },
+    ]),
   returnTooMuch: (field: string, left: number) =>
     unprocessable('RETURN.TOO_MUCH', 'More would come back than was sold.', [
       { field, message: `At most ${left} can still be returned.` },
     ]),
   returnDuplicateLine: (field: string) =>
-    unprocessable('RETURN.DUPLICATE_LINE', 'A sale line appears twice in one return.', [{ field, message: 'Already in this return.' }]),
+    unprocessable('RETURN.DUPLICATE_LINE', 'A sale line appears twice in one return.', [
+      { field, message: 'Already in this return.' },
+    ]),
   idempotencyKeyReused: () =>
     unprocessable('IDEMPOTENCY.KEY_REUSED', 'This Idempotency-Key was used with a different request body.', [
       { field: 'Idempotency-Key', message: 'Used before with another body; send a new key.' },

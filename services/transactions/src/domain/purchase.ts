@@ -51,7 +51,11 @@ export function newPurchase(input: NewPurchase, products: Map<string, CatalogueP
   const uncosted: FieldProblem[] = [];
   const costs = resolved.map(({ level }, index) => {
     const cost = input.lines[index]!.unitCostMinor ?? buyPriceOf(level, input.currency);
-    if (cost === null) uncosted.push({ field: `lines.${index}.unitCostMinor`, message: `No buy price in ${input.currency} is known; give one.` });
+    if (cost === null)
+      uncosted.push({
+        field: `lines.${index}.unitCostMinor`,
+        message: `No buy price in ${input.currency} is known; give one.`,
+      });
     return cost;
   });
   if (uncosted.length > 0) throw failures.linesUnusable(uncosted);

@@ -96,7 +96,10 @@ export function newSale(input: NewSale, products: Map<string, CatalogueProduct>)
   const unpriced: FieldProblem[] = [];
   resolved.forEach(({ level }, index) => {
     if (sellPriceOf(level, input.currency) === null) {
-      unpriced.push({ field: `lines.${index}.unitLevelId`, message: `The unit level has no selling price in ${input.currency}.` });
+      unpriced.push({
+        field: `lines.${index}.unitLevelId`,
+        message: `The unit level has no selling price in ${input.currency}.`,
+      });
     }
   });
   if (unpriced.length > 0) throw failures.linesUnusable(unpriced);
@@ -167,7 +170,12 @@ export type StockOutcome = { kind: 'reserved' } | { kind: 'rejected'; reason: st
 export function settle(sale: Sale, outcome: StockOutcome, at: Date): Sale | undefined {
   if (sale.status !== 'pending') return undefined;
   if (outcome.kind === 'reserved') return { ...sale, status: 'confirmed', updatedAt: at };
-  return { ...sale, status: 'rejected', rejection: { reason: outcome.reason, shortages: outcome.shortages }, updatedAt: at };
+  return {
+    ...sale,
+    status: 'rejected',
+    rejection: { reason: outcome.reason, shortages: outcome.shortages },
+    updatedAt: at,
+  };
 }
 
 /** A person cancels a pending or confirmed sale; once goods came back, only returns remain. */
@@ -180,7 +188,12 @@ export function cancel(sale: Sale, by: string, reason: string | null, at: Date):
 /** The deadline passed: a sale still pending is cancelled by the service; any other is left alone. */
 export function expire(sale: Sale, at: Date): Sale | undefined {
   if (sale.status !== 'pending' || at < sale.deadlineAt) return undefined;
-  return { ...sale, status: 'cancelled', cancellation: { by: systemActorId, reason: 'deadline passed without a stock reservation' }, updatedAt: at };
+  return {
+    ...sale,
+    status: 'cancelled',
+    cancellation: { by: systemActorId, reason: 'deadline passed without a stock reservation' },
+    updatedAt: at,
+  };
 }
 
 export interface ReturnRequestLine {
@@ -251,8 +264,21 @@ export function returnGoods(
   });
   const refundMinor = returned.reduce((sum, line) => sum + line.refundMinor, 0);
   return {
-    sale: { ...sale, lines: sale.lines.map((line) => lines.get(line.id)!), refundedMinor: sale.refundedMinor + refundMinor, updatedAt: input.at },
-    saleReturn: { id: input.id, saleId: sale.id, returnedBy: input.by, reason: input.reason, lines: returned, refundMinor, createdAt: input.at },
+    sale: {
+      ...sale,
+      lines: sale.lines.map((line) => lines.get(line.id)!),
+      refundedMinor: sale.refundedMinor + refundMinor,
+      updatedAt: input.at,
+    },
+    saleReturn: {
+      id: input.id,
+      saleId: sale.id,
+      returnedBy: input.by,
+      reason: input.reason,
+      lines: returned,
+      refundMinor,
+      createdAt: input.at,
+    },
   };
 }
 

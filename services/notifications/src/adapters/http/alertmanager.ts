@@ -29,7 +29,7 @@ export function alertmanagerRouter(receiveAlerts: UseCases['receiveAlerts'], sec
         annotations: a.annotations,
         startsAt: a.startsAt,
         // Alertmanager sends a zero time as the end of a firing alert.
-        endsAt: a.status === 'resolved' ? a.endsAt ?? null : null,
+        endsAt: a.status === 'resolved' ? (a.endsAt ?? null) : null,
         fingerprint: a.fingerprint,
       }));
       ctx.body = await receiveAlerts({ alerts, correlationId: ctx.state.requestId });

@@ -34,4 +34,7 @@ export const presentAnnouncement = (a: Announcement) => ({
   recipients: a.recipients,
 });
 
-export const presentAnnouncementPage = (page: Page<Announcement>) => ({ ...page, items: page.items.map(presentAnnouncement) });
+export const presentAnnouncementPage = (page: Page<Announcement>) => ({
+  ...page,
+  items: page.items.map(presentAnnouncement),
+});

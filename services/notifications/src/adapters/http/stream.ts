@@ -46,7 +46,11 @@ const rememberRevocationsMs = 60_000;
 export function createStreamHub(options: StreamHubOptions): StreamHub {
   const byUser = new Map<string, Set<OpenStream>>();
   const recentRevocations = new Map<string, number>();
-  const gauge = new Gauge({ name: 'notification_streams_open', help: 'Open notification streams (SSE) in this process.', registers: [options.metrics.registry] });
+  const gauge = new Gauge({
+    name: 'notification_streams_open',
+    help: 'Open notification streams (SSE) in this process.',
+    registers: [options.metrics.registry],
+  });
   const heartbeat = setInterval(() => {
     for (const streams of byUser.values()) for (const stream of streams) stream.out.write(': heartbeat\n\n');
   }, options.heartbeatMs);
@@ -71,7 +75,9 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
         const rows = await options.notificationsAfter({ userId: stream.ticket.userId, seq: stream.sent, limit: batch });
         for (const row of rows) {
           if (stream.out.destroyed) return;
-          stream.out.write(`id: ${row.seq}\nevent: notification\ndata: ${JSON.stringify(presentNotification(row))}\n\n`);
+          stream.out.write(
+            `id: ${row.seq}\nevent: notification\ndata: ${JSON.stringify(presentNotification(row))}\n\n`,
+          );
           stream.sent = row.seq;
         }
         more = stream.again || rows.length === batch;
@@ -105,7 +111,11 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
       out.write('retry: 3000\n: connected\n\n');
       const now = Date.now();
       for (const [key, at] of recentRevocations) if (now - at > rememberRevocationsMs) recentRevocations.delete(key);
-      if ([...recentRevocations.keys()].some((key) => matches(stream, key.split(':')[0]!, key.slice(key.indexOf(':') + 1)))) {
+      if (
+        [...recentRevocations.keys()].some((key) =>
+          matches(stream, key.split(':')[0]!, key.slice(key.indexOf(':') + 1)),
+        )
+      ) {
         close(stream);
         return out;
       }

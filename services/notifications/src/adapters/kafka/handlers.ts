@@ -9,51 +9,138 @@ import type { NotifiableEvent } from '../../domain/events';
 import { roleOf } from '../../domain/recipient';
 import type { HearEventCommand } from '../../application/hear-event';
 
-
-const envelope = (p: { eventId: string; occurredAt: number | Date }) => ({ eventId: p.eventId, occurredAt: new Date(p.occurredAt) });
+const envelope = (p: { eventId: string; occurredAt: number | Date }) => ({
+  eventId: p.eventId,
+  occurredAt: new Date(p.occurredAt),
+});
 const money = (minor: number, currency: string) => ({ minor: Number(minor), currency });
 
 /** Each consumed contract, decoded with notifications' reader schema, as the domain hears it. */
 const decoders = {
-  'tulity.accounts.UserRegistered': (p: ReaderPayload<'tulity.accounts.UserRegistered', 'notifications'>): NotifiableEvent => ({
-    type: 'UserRegistered', ...envelope(p), userId: p.aggregateId, username: p.username, fullName: p.fullName, role: roleOf(p.roles), active: p.active,
+  'tulity.accounts.UserRegistered': (
+    p: ReaderPayload<'tulity.accounts.UserRegistered', 'notifications'>,
+  ): NotifiableEvent => ({
+    type: 'UserRegistered',
+    ...envelope(p),
+    userId: p.aggregateId,
+    username: p.username,
+    fullName: p.fullName,
+    role: roleOf(p.roles),
+    active: p.active,
   }),
-  'tulity.accounts.UserUpdated': (p: ReaderPayload<'tulity.accounts.UserUpdated', 'notifications'>): NotifiableEvent => ({
-    type: 'UserUpdated', ...envelope(p), userId: p.aggregateId, username: p.username, role: roleOf(p.roles), active: p.active,
+  'tulity.accounts.UserUpdated': (
+    p: ReaderPayload<'tulity.accounts.UserUpdated', 'notifications'>,
+  ): NotifiableEvent => ({
+    type: 'UserUpdated',
+    ...envelope(p),
+    userId: p.aggregateId,
+    username: p.username,
+    role: roleOf(p.roles),
+    active: p.active,
   }),
-  'tulity.accounts.UserDeleted': (p: ReaderPayload<'tulity.accounts.UserDeleted', 'notifications'>): NotifiableEvent => ({
-    type: 'UserDeleted', ...envelope(p), userId: p.aggregateId, username: p.username,
+  'tulity.accounts.UserDeleted': (
+    p: ReaderPayload<'tulity.accounts.UserDeleted', 'notifications'>,
+  ): NotifiableEvent => ({
+    type: 'UserDeleted',
+    ...envelope(p),
+    userId: p.aggregateId,
+    username: p.username,
   }),
-  'tulity.products.ProductCreated': (p: ReaderPayload<'tulity.products.ProductCreated', 'notifications'>): NotifiableEvent => ({
-    type: 'ProductCreated', ...envelope(p), productId: p.aggregateId, sku: p.sku, name: p.name,
+  'tulity.products.ProductCreated': (
+    p: ReaderPayload<'tulity.products.ProductCreated', 'notifications'>,
+  ): NotifiableEvent => ({
+    type: 'ProductCreated',
+    ...envelope(p),
+    productId: p.aggregateId,
+    sku: p.sku,
+    name: p.name,
   }),
-  'tulity.products.ProductDeleted': (p: ReaderPayload<'tulity.products.ProductDeleted', 'notifications'>): NotifiableEvent => ({
-    type: 'ProductDeleted', ...envelope(p), productId: p.aggregateId, sku: p.sku,
+  'tulity.products.ProductDeleted': (
+    p: ReaderPayload<'tulity.products.ProductDeleted', 'notifications'>,
+  ): NotifiableEvent => ({
+    type: 'ProductDeleted',
+    ...envelope(p),
+    productId: p.aggregateId,
+    sku: p.sku,
   }),
-  'tulity.products.PriceChanged': (p: ReaderPayload<'tulity.products.PriceChanged', 'notifications'>): NotifiableEvent => ({
-    type: 'PriceChanged', ...envelope(p), productId: p.aggregateId, unitLevelId: p.unitLevelId,
-    previous: p.previousPriceMinor === null ? null : money(p.previousPriceMinor, p.currency), price: money(p.priceMinor, p.currency),
+  'tulity.products.PriceChanged': (
+    p: ReaderPayload<'tulity.products.PriceChanged', 'notifications'>,
+  ): NotifiableEvent => ({
+    type: 'PriceChanged',
+    ...envelope(p),
+    productId: p.aggregateId,
+    unitLevelId: p.unitLevelId,
+    previous: p.previousPriceMinor === null ? null : money(p.previousPriceMinor, p.currency),
+    price: money(p.priceMinor, p.currency),
   }),
   'tulity.products.LowStock': (p: ReaderPayload<'tulity.products.LowStock', 'notifications'>): NotifiableEvent => ({
-    type: 'LowStock', ...envelope(p), productId: p.aggregateId, sku: p.sku, name: p.name, available: Number(p.availableBase), threshold: Number(p.thresholdBase),
+    type: 'LowStock',
+    ...envelope(p),
+    productId: p.aggregateId,
+    sku: p.sku,
+    name: p.name,
+    available: Number(p.availableBase),
+    threshold: Number(p.thresholdBase),
   }),
-  'tulity.transactions.SaleConfirmed': (p: ReaderPayload<'tulity.transactions.SaleConfirmed', 'notifications'>): NotifiableEvent => ({
-    type: 'SaleConfirmed', ...envelope(p), saleId: p.aggregateId, cashierId: p.cashierId, total: money(p.totalMinor, p.currency), lineCount: p.lines.length,
+  'tulity.transactions.SaleConfirmed': (
+    p: ReaderPayload<'tulity.transactions.SaleConfirmed', 'notifications'>,
+  ): NotifiableEvent => ({
+    type: 'SaleConfirmed',
+    ...envelope(p),
+    saleId: p.aggregateId,
+    cashierId: p.cashierId,
+    total: money(p.totalMinor, p.currency),
+    lineCount: p.lines.length,
   }),
-  'tulity.transactions.SaleRejected': (p: ReaderPayload<'tulity.transactions.SaleRejected', 'notifications'>): NotifiableEvent => ({
-    type: 'SaleRejected', ...envelope(p), saleId: p.aggregateId, cashierId: p.cashierId, total: money(p.totalMinor, p.currency), lineCount: p.lines.length,
-    reason: p.reason, shortages: p.shortages.map((s) => ({ productId: s.productId, requested: Number(s.requestedBase), available: Number(s.availableBase) })),
+  'tulity.transactions.SaleRejected': (
+    p: ReaderPayload<'tulity.transactions.SaleRejected', 'notifications'>,
+  ): NotifiableEvent => ({
+    type: 'SaleRejected',
+    ...envelope(p),
+    saleId: p.aggregateId,
+    cashierId: p.cashierId,
+    total: money(p.totalMinor, p.currency),
+    lineCount: p.lines.length,
+    reason: p.reason,
+    shortages: p.shortages.map((s) => ({
+      productId: s.productId,
+      requested: Number(s.requestedBase),
+      available: Number(s.availableBase),
+    })),
   }),
-  'tulity.transactions.SaleCancelled': (p: ReaderPayload<'tulity.transactions.SaleCancelled', 'notifications'>): NotifiableEvent => ({
-    type: 'SaleCancelled', ...envelope(p), saleId: p.aggregateId, cashierId: p.cashierId, total: money(p.totalMinor, p.currency), lineCount: p.lines.length, reason: p.reason,
+  'tulity.transactions.SaleCancelled': (
+    p: ReaderPayload<'tulity.transactions.SaleCancelled', 'notifications'>,
+  ): NotifiableEvent => ({
+    type: 'SaleCancelled',
+    ...envelope(p),
+    saleId: p.aggregateId,
+    cashierId: p.cashierId,
+    total: money(p.totalMinor, p.currency),
+    lineCount: p.lines.length,
+    reason: p.reason,
   }),
-  'tulity.transactions.SaleReturned': (p: ReaderPayload<'tulity.transactions.SaleReturned', 'notifications'>): NotifiableEvent => ({
-    type: 'SaleReturned', ...envelope(p), saleId: p.aggregateId, returnId: p.returnId, cashierId: p.cashierId,
-    refund: money(p.refundMinor, p.currency), lineCount: p.lines.length, reason: p.reason,
+  'tulity.transactions.SaleReturned': (
+    p: ReaderPayload<'tulity.transactions.SaleReturned', 'notifications'>,
+  ): NotifiableEvent => ({
+    type: 'SaleReturned',
+    ...envelope(p),
+    saleId: p.aggregateId,
+    returnId: p.returnId,
+    cashierId: p.cashierId,
+    refund: money(p.refundMinor, p.currency),
+    lineCount: p.lines.length,
+    reason: p.reason,
   }),
-  'tulity.transactions.PurchaseRecorded': (p: ReaderPayload<'tulity.transactions.PurchaseRecorded', 'notifications'>): NotifiableEvent => ({
-    type: 'PurchaseRecorded', ...envelope(p), purchaseId: p.aggregateId, supplierName: p.supplierName, total: money(p.totalMinor, p.currency),
-    lineCount: p.lines.length, invoiceNumber: p.supplierInvoiceNumber,
+  'tulity.transactions.PurchaseRecorded': (
+    p: ReaderPayload<'tulity.transactions.PurchaseRecorded', 'notifications'>,
+  ): NotifiableEvent => ({
+    type: 'PurchaseRecorded',
+    ...envelope(p),
+    purchaseId: p.aggregateId,
+    supplierName: p.supplierName,
+    total: money(p.totalMinor, p.currency),
+    lineCount: p.lines.length,
+    invoiceNumber: p.supplierInvoiceNumber,
   }),
 } as const;
 
@@ -71,11 +158,19 @@ export function eventHandlers(options: HandlerOptions): Record<string, EventHand
   const handlers: Record<string, EventHandler> = { ...revocations };
   for (const [type, decode] of Object.entries(decoders)) {
     const hear: EventHandler = async (event: IncomingEvent<any>, trx) => {
-      await options.hearEventIn(trx)({ event: (decode as (p: unknown) => NotifiableEvent)(event.payload), correlationId: String(event.payload.correlationId) });
+      await options.hearEventIn(trx)({
+        event: (decode as (p: unknown) => NotifiableEvent)(event.payload),
+        correlationId: String(event.payload.correlationId),
+      });
     };
     const revoke = revocations[type];
     // Accounts' user events feed both the revocations and the read model of users.
-    handlers[type] = revoke ? async (event, trx) => { await revoke(event, trx); await hear(event, trx); } : hear;
+    handlers[type] = revoke
+      ? async (event, trx) => {
+          await revoke(event, trx);
+          await hear(event, trx);
+        }
+      : hear;
   }
   return handlers;
 }

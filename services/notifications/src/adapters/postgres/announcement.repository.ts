@@ -29,7 +29,13 @@ export class AnnouncementRepositoryPg implements AnnouncementRepository {
 
   async add(a: Announcement): Promise<void> {
     await this.trx('announcements').insert({
-      id: a.id, audience: a.audience, title: a.title, text: a.text, created_by: a.createdBy, created_at: a.createdAt, recipients: a.recipients,
+      id: a.id,
+      audience: a.audience,
+      title: a.title,
+      text: a.text,
+      created_by: a.createdBy,
+      created_at: a.createdAt,
+      recipients: a.recipients,
     });
   }
 

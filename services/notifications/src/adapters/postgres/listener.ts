@@ -23,7 +23,9 @@ export function listenForChanges(databaseUrl: string, listener: ChangeListener, 
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let markReady!: () => void;
-  const ready = new Promise<void>((resolve) => { markReady = resolve; });
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
 
   const connect = async (failures: number) => {
     const next = new pg.Client({ connectionString: databaseUrl });

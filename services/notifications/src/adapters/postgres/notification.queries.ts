@@ -2,7 +2,12 @@
 import type { Knex } from 'knex';
 import type { ListQuery } from '@tulity/adapters/core/page';
 import { containing, paged } from '@tulity/adapters/postgres/paging';
-import type { NotificationFilter, NotificationPage, NotificationReads, NotificationSort } from '../../application/ports';
+import type {
+  NotificationFilter,
+  NotificationPage,
+  NotificationReads,
+  NotificationSort,
+} from '../../application/ports';
 import type { Notification } from '../../domain/notification';
 import { toNotification, type NotificationRow } from './notification.repository';
 
@@ -14,7 +19,8 @@ export class NotificationQueriesPg implements NotificationReads {
     if (query.unread === true) rows.whereNull('read_at');
     if (query.unread === false) rows.whereNotNull('read_at');
     if (query.kind) rows.where({ kind: query.kind });
-    if (query.q) rows.where((text) => text.whereILike('title', containing(query.q!)).orWhereILike('text', containing(query.q!)));
+    if (query.q)
+      rows.where((text) => text.whereILike('title', containing(query.q!)).orWhereILike('text', containing(query.q!)));
     const [page, unread] = await Promise.all([
       // Ties (one event, one time) are broken by the sequence, so pages never overlap.
       paged(rows, query, { createdAt: 'created_at' }, toNotification, 'seq'),
@@ -29,7 +35,11 @@ export class NotificationQueriesPg implements NotificationReads {
   }
 
   async after(recipientId: string, seq: number, limit: number): Promise<Notification[]> {
-    const rows = await this.db<NotificationRow>('notifications').where({ recipient_id: recipientId }).where('seq', '>', seq).orderBy('seq').limit(limit);
+    const rows = await this.db<NotificationRow>('notifications')
+      .where({ recipient_id: recipientId })
+      .where('seq', '>', seq)
+      .orderBy('seq')
+      .limit(limit);
     return rows.map(toNotification);
   }
 

@@ -32,12 +32,19 @@ export const toNotification = (row: NotificationRow): Notification => ({
 });
 
 export class NotificationRepositoryPg implements NotificationRepository {
-  constructor(private readonly trx: Knex.Transaction, private readonly newId: () => string) {}
+  constructor(
+    private readonly trx: Knex.Transaction,
+    private readonly newId: () => string,
+  ) {}
 
   async deliver({ audience, content, sourceId, announcementId, createdAt }: NewNotifications): Promise<Notification[]> {
     // Recipients are locked in id order, so two deliveries to overlapping audiences never deadlock,
     // and each user's sequence numbers are handed out in the order their transactions commit.
-    const recipients = this.trx('recipients').select<Array<{ id: string }>>('id').where('active', true).orderBy('id').forUpdate();
+    const recipients = this.trx('recipients')
+      .select<Array<{ id: string }>>('id')
+      .where('active', true)
+      .orderBy('id')
+      .forUpdate();
     if ('userId' in audience) recipients.where('id', audience.userId);
     else {
       recipients.whereIn('role', [...audience.roles]);
@@ -45,24 +52,31 @@ export class NotificationRepositoryPg implements NotificationRepository {
     }
     const ids = (await recipients).map((row) => row.id);
     if (ids.length === 0) return [];
-    const already = new Set(await this.trx('notifications').where('source_id', sourceId).whereIn('recipient_id', ids).pluck('recipient_id'));
+    const already = new Set(
+      await this.trx('notifications').where('source_id', sourceId).whereIn('recipient_id', ids).pluck('recipient_id'),
+    );
     const fresh = ids.filter((id) => !already.has(id));
     if (fresh.length === 0) return [];
-    const numbered = await this.trx('recipients').whereIn('id', fresh).increment('last_seq', 1).returning<Array<{ id: string; last_seq: string }>>(['id', 'last_seq']);
+    const numbered = await this.trx('recipients')
+      .whereIn('id', fresh)
+      .increment('last_seq', 1)
+      .returning<Array<{ id: string; last_seq: string }>>(['id', 'last_seq']);
     const rows = await this.trx('notifications')
-      .insert(numbered.map((recipient) => ({
-        id: this.newId(),
-        recipient_id: recipient.id,
-        seq: recipient.last_seq,
-        kind: content.kind,
-        title: content.title,
-        text: content.text,
-        link_resource: content.link?.resource ?? null,
-        link_id: content.link?.id ?? null,
-        source_id: sourceId,
-        announcement_id: announcementId ?? null,
-        created_at: createdAt,
-      })))
+      .insert(
+        numbered.map((recipient) => ({
+          id: this.newId(),
+          recipient_id: recipient.id,
+          seq: recipient.last_seq,
+          kind: content.kind,
+          title: content.title,
+          text: content.text,
+          link_resource: content.link?.resource ?? null,
+          link_id: content.link?.id ?? null,
+          source_id: sourceId,
+          announcement_id: announcementId ?? null,
+          created_at: createdAt,
+        })),
+      )
       .onConflict(['source_id', 'recipient_id'])
       .ignore()
       .returning<NotificationRow[]>('*');
@@ -70,7 +84,10 @@ export class NotificationRepositoryPg implements NotificationRepository {
   }
 
   async getForUpdate(recipientId: string, id: string): Promise<Notification | undefined> {
-    const row = await this.trx<NotificationRow>('notifications').where({ id, recipient_id: recipientId }).forUpdate().first();
+    const row = await this.trx<NotificationRow>('notifications')
+      .where({ id, recipient_id: recipientId })
+      .forUpdate()
+      .first();
     return row && toNotification(row);
   }
 

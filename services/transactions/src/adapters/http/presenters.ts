@@ -33,7 +33,10 @@ export const presentSaleReturn = (saleReturn: SaleReturn) => ({
 });
 
 /** A return answers with itself and the sale as it now stands. */
-export const presentReturnCreated = (sale: Sale, saleReturn: SaleReturn) => ({ return: presentSaleReturn(saleReturn), sale: presentSale(sale) });
+export const presentReturnCreated = (sale: Sale, saleReturn: SaleReturn) => ({
+  return: presentSaleReturn(saleReturn),
+  sale: presentSale(sale),
+});
 
 export const presentPurchase = (purchase: Purchase) => ({
   id: purchase.id,

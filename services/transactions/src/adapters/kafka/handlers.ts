@@ -4,7 +4,15 @@
 import type { Knex } from 'knex';
 import { revocationHandlers } from '@tulity/adapters/auth/revocation';
 import type { EventHandler, IncomingEvent } from '@tulity/adapters/events/consumer';
-import { readerCatalogue, type ProductCreated, type ProductDeleted, type ProductUpdated, type ReaderPayload, type StockReservationRejected, type StockReserved } from '@tulity/contracts';
+import {
+  readerCatalogue,
+  type ProductCreated,
+  type ProductDeleted,
+  type ProductUpdated,
+  type ReaderPayload,
+  type StockReservationRejected,
+  type StockReserved,
+} from '@tulity/contracts';
 import type { PriceUpdate } from '../../application/ports';
 import type { priceChanged, productAnnounced, productDeleted } from '../../application/sync-catalogue';
 import type { settleSale } from '../../application/settle-sale';
@@ -31,7 +39,11 @@ export function eventHandlers(useCases: (trx: Knex.Transaction) => ConsumerUseCa
         sku: payload.sku,
         name: payload.name,
         active: payload.active,
-        unitLevels: payload.unitLevels.map((level) => ({ id: level.unitLevelId, unitName: level.unitName, conversionFactor: level.conversionFactor })),
+        unitLevels: payload.unitLevels.map((level) => ({
+          id: level.unitLevelId,
+          unitName: level.unitName,
+          conversionFactor: level.conversionFactor,
+        })),
       },
     });
   };
@@ -54,7 +66,11 @@ export function eventHandlers(useCases: (trx: Knex.Transaction) => ConsumerUseCa
       await useCases(trx).priceChanged({ correlationId: payload.correlationId, price });
     },
     'tulity.products.StockReserved': async ({ payload }: IncomingEvent<StockReserved>, trx) => {
-      await useCases(trx).settleSale({ correlationId: payload.correlationId, saleId: payload.aggregateId, outcome: { kind: 'reserved' } });
+      await useCases(trx).settleSale({
+        correlationId: payload.correlationId,
+        saleId: payload.aggregateId,
+        outcome: { kind: 'reserved' },
+      });
     },
     'tulity.products.StockReservationRejected': async ({ payload }: IncomingEvent<StockReservationRejected>, trx) => {
       await useCases(trx).settleSale({

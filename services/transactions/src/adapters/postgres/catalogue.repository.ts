@@ -34,22 +34,37 @@ async function findProducts(db: Db, ids: string[]): Promise<Map<string, Catalogu
   const levels: LevelRow[] = await db('catalogue_unit_levels as l')
     .leftJoin('catalogue_prices as p', 'p.unit_level_id', 'l.id')
     .whereIn('l.product_id', wanted)
-    .select('l.id', 'l.product_id', 'l.unit_name', 'l.conversion_factor', 'p.currency', 'p.sell_price_minor', 'p.buy_price_minor');
-  return new Map(products.map((row) => [row.id, {
-    id: row.id,
-    sku: row.sku,
-    name: row.name,
-    active: row.active,
-    deleted: row.deleted,
-    unitLevels: levels.filter((level) => level.product_id === row.id).map((level) => ({
-      id: level.id,
-      unitName: level.unit_name,
-      conversionFactor: Number(level.conversion_factor),
-      currency: level.currency,
-      sellPriceMinor: level.sell_price_minor === null ? null : Number(level.sell_price_minor),
-      buyPriceMinor: level.buy_price_minor === null ? null : Number(level.buy_price_minor),
-    })),
-  }]));
+    .select(
+      'l.id',
+      'l.product_id',
+      'l.unit_name',
+      'l.conversion_factor',
+      'p.currency',
+      'p.sell_price_minor',
+      'p.buy_price_minor',
+    );
+  return new Map(
+    products.map((row) => [
+      row.id,
+      {
+        id: row.id,
+        sku: row.sku,
+        name: row.name,
+        active: row.active,
+        deleted: row.deleted,
+        unitLevels: levels
+          .filter((level) => level.product_id === row.id)
+          .map((level) => ({
+            id: level.id,
+            unitName: level.unit_name,
+            conversionFactor: Number(level.conversion_factor),
+            currency: level.currency,
+            sellPriceMinor: level.sell_price_minor === null ? null : Number(level.sell_price_minor),
+            buyPriceMinor: level.buy_price_minor === null ? null : Number(level.buy_price_minor),
+          })),
+      },
+    ]),
+  );
 }
 
 export function catalogueRepository(trx: Knex.Transaction): CatalogueRepository {
@@ -64,7 +79,14 @@ export function catalogueRepository(trx: Knex.Transaction): CatalogueRepository 
       await trx('catalogue_unit_levels').where({ product_id: product.id }).whereNotIn('id', listed).delete();
       if (product.unitLevels.length > 0) {
         await trx('catalogue_unit_levels')
-          .insert(product.unitLevels.map((level) => ({ id: level.id, product_id: product.id, unit_name: level.unitName, conversion_factor: level.conversionFactor })))
+          .insert(
+            product.unitLevels.map((level) => ({
+              id: level.id,
+              product_id: product.id,
+              unit_name: level.unitName,
+              conversion_factor: level.conversionFactor,
+            })),
+          )
           .onConflict('id')
           .merge(['unit_name', 'conversion_factor']);
       }

@@ -22,7 +22,10 @@ export function idempotencyKeys(trx: Knex.Transaction): IdempotencyKeys {
         [key.userId, key.key, key.fingerprint, now, expiredBefore],
       );
       if (inserted.rows.length > 0) return { kind: 'fresh' };
-      const row: KeyRow | undefined = await trx('idempotency_keys').select('fingerprint', 'status', 'response').where({ user_id: key.userId, key: key.key }).first();
+      const row: KeyRow | undefined = await trx('idempotency_keys')
+        .select('fingerprint', 'status', 'response')
+        .where({ user_id: key.userId, key: key.key })
+        .first();
       if (!row || row.fingerprint !== key.fingerprint || row.status === null) return { kind: 'mismatch' };
       return { kind: 'replay', response: { status: row.status, body: row.response } };
     },

@@ -47,7 +47,12 @@ const toLine = (row: PurchaseLineRow): PurchaseLine => ({
 
 async function withLines(db: Knex, rows: PurchaseRow[]): Promise<Purchase[]> {
   if (rows.length === 0) return [];
-  const lines = await db<PurchaseLineRow>('purchase_lines').whereIn('purchase_id', rows.map((row) => row.id)).orderBy('position');
+  const lines = await db<PurchaseLineRow>('purchase_lines')
+    .whereIn(
+      'purchase_id',
+      rows.map((row) => row.id),
+    )
+    .orderBy('position');
   return rows.map((row) => ({
     id: row.id,
     recordedBy: row.recorded_by,
@@ -60,7 +65,11 @@ async function withLines(db: Knex, rows: PurchaseRow[]): Promise<Purchase[]> {
   }));
 }
 
-const sortColumns: Record<PurchaseSortKey, string> = { createdAt: 'created_at', totalMinor: 'total_minor', supplierName: 'supplier_name' };
+const sortColumns: Record<PurchaseSortKey, string> = {
+  createdAt: 'created_at',
+  totalMinor: 'total_minor',
+  supplierName: 'supplier_name',
+};
 
 export function purchaseRepository(trx: Knex.Transaction): PurchaseRepository {
   return {
@@ -74,21 +83,23 @@ export function purchaseRepository(trx: Knex.Transaction): PurchaseRepository {
         total_minor: purchase.totalMinor,
         created_at: purchase.createdAt,
       });
-      await trx('purchase_lines').insert(purchase.lines.map((line, position) => ({
-        id: line.id,
-        purchase_id: purchase.id,
-        position,
-        product_id: line.productId,
-        unit_level_id: line.unitLevelId,
-        sku: line.sku,
-        product_name: line.productName,
-        unit_name: line.unitName,
-        quantity: line.quantity,
-        conversion_factor: line.conversionFactor,
-        base_quantity: line.baseQuantity,
-        unit_cost_minor: line.unitCostMinor,
-        line_total_minor: line.lineTotalMinor,
-      })));
+      await trx('purchase_lines').insert(
+        purchase.lines.map((line, position) => ({
+          id: line.id,
+          purchase_id: purchase.id,
+          position,
+          product_id: line.productId,
+          unit_level_id: line.unitLevelId,
+          sku: line.sku,
+          product_name: line.productName,
+          unit_name: line.unitName,
+          quantity: line.quantity,
+          conversion_factor: line.conversionFactor,
+          base_quantity: line.baseQuantity,
+          unit_cost_minor: line.unitCostMinor,
+          line_total_minor: line.lineTotalMinor,
+        })),
+      );
     },
   };
 }
@@ -104,9 +115,18 @@ export function purchaseReads(db: Knex): PurchaseReads {
       if (query.from) base.where('created_at', '>=', query.from);
       if (query.to) base.where('created_at', '<', query.to);
       if (query.productId) {
-        base.whereExists(db('purchase_lines').whereRaw('purchase_lines.purchase_id = purchases.id').where('product_id', query.productId));
+        base.whereExists(
+          db('purchase_lines')
+            .whereRaw('purchase_lines.purchase_id = purchases.id')
+            .where('product_id', query.productId),
+        );
       }
-      if (query.q) base.where((where) => where.whereILike('supplier_name', containing(query.q!)).orWhereILike('supplier_reference', containing(query.q!)));
+      if (query.q)
+        base.where((where) =>
+          where
+            .whereILike('supplier_name', containing(query.q!))
+            .orWhereILike('supplier_reference', containing(query.q!)),
+        );
       const page = await paged(base, query, sortColumns, (row: PurchaseRow) => row);
       return { ...page, items: await withLines(db, page.items) };
     },

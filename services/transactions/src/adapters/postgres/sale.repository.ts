@@ -116,7 +116,12 @@ const stateColumns = (sale: Sale) => ({
 /** Sales with their lines, in as many queries as there are tables. */
 async function withLines(db: Db, rows: SaleRow[]): Promise<Sale[]> {
   if (rows.length === 0) return [];
-  const lines = await db<SaleLineRow>('sale_lines').whereIn('sale_id', rows.map((row) => row.id)).orderBy('position');
+  const lines = await db<SaleLineRow>('sale_lines')
+    .whereIn(
+      'sale_id',
+      rows.map((row) => row.id),
+    )
+    .orderBy('position');
   const bySale = new Map<string, SaleLineRow[]>();
   for (const line of lines) bySale.set(line.sale_id, [...(bySale.get(line.sale_id) ?? []), line]);
   return rows.map((row) => toSale(row, bySale.get(row.id) ?? []));
@@ -128,7 +133,11 @@ async function getSale(db: Db, id: string, lock: boolean): Promise<Sale | undefi
   return row ? (await withLines(db, [row]))[0] : undefined;
 }
 
-const sortColumns: Record<SaleSortKey, string> = { createdAt: 'created_at', totalMinor: 'total_minor', status: 'status' };
+const sortColumns: Record<SaleSortKey, string> = {
+  createdAt: 'created_at',
+  totalMinor: 'total_minor',
+  status: 'status',
+};
 
 export function saleRepository(trx: Knex.Transaction): SaleRepository {
   return {
@@ -147,25 +156,27 @@ export function saleRepository(trx: Knex.Transaction): SaleRepository {
         created_at: sale.createdAt,
         ...stateColumns(sale),
       });
-      await trx('sale_lines').insert(sale.lines.map((line, position) => ({
-        id: line.id,
-        sale_id: sale.id,
-        position,
-        product_id: line.productId,
-        unit_level_id: line.unitLevelId,
-        sku: line.sku,
-        product_name: line.productName,
-        unit_name: line.unitName,
-        quantity: line.quantity,
-        conversion_factor: line.conversionFactor,
-        base_quantity: line.baseQuantity,
-        unit_price_minor: line.unitPriceMinor,
-        gross_minor: line.grossMinor,
-        discount_minor: line.discountMinor,
-        line_total_minor: line.lineTotalMinor,
-        returned_quantity: line.returnedQuantity,
-        refunded_minor: line.refundedMinor,
-      })));
+      await trx('sale_lines').insert(
+        sale.lines.map((line, position) => ({
+          id: line.id,
+          sale_id: sale.id,
+          position,
+          product_id: line.productId,
+          unit_level_id: line.unitLevelId,
+          sku: line.sku,
+          product_name: line.productName,
+          unit_name: line.unitName,
+          quantity: line.quantity,
+          conversion_factor: line.conversionFactor,
+          base_quantity: line.baseQuantity,
+          unit_price_minor: line.unitPriceMinor,
+          gross_minor: line.grossMinor,
+          discount_minor: line.discountMinor,
+          line_total_minor: line.lineTotalMinor,
+          returned_quantity: line.returnedQuantity,
+          refunded_minor: line.refundedMinor,
+        })),
+      );
     },
     get: (id) => getSale(trx, id, false),
     getForUpdate: (id) => getSale(trx, id, true),
@@ -202,13 +213,18 @@ export function saleReads(db: Knex): SaleReads {
       if (query.paymentMethod) base.where('payment_method', query.paymentMethod);
       if (query.from) base.where('created_at', '>=', query.from);
       if (query.to) base.where('created_at', '<', query.to);
-      if (query.productId) base.whereExists(db('sale_lines').whereRaw('sale_lines.sale_id = sales.id').where('product_id', query.productId));
+      if (query.productId)
+        base.whereExists(
+          db('sale_lines').whereRaw('sale_lines.sale_id = sales.id').where('product_id', query.productId),
+        );
       if (query.q) base.whereILike('note', containing(query.q));
       const page = await paged(base, query, sortColumns, (row: SaleRow) => row);
       return { ...page, items: await withLines(db, page.items) };
     },
     async returnsOf(saleId) {
-      const rows = await db<SaleReturnRow>('sale_returns').where({ sale_id: saleId }).orderBy([{ column: 'created_at' }, { column: 'id' }]);
+      const rows = await db<SaleReturnRow>('sale_returns')
+        .where({ sale_id: saleId })
+        .orderBy([{ column: 'created_at' }, { column: 'id' }]);
       return rows.map((row) => ({
         id: row.id,
         saleId: row.sale_id,
@@ -220,7 +236,12 @@ export function saleReads(db: Knex): SaleReads {
       }));
     },
     async overdue(now, limit) {
-      const rows = await db<SaleRow>('sales').select('id').where({ status: 'pending' }).where('deadline_at', '<=', now).orderBy('deadline_at').limit(limit);
+      const rows = await db<SaleRow>('sales')
+        .select('id')
+        .where({ status: 'pending' })
+        .where('deadline_at', '<=', now)
+        .orderBy('deadline_at')
+        .limit(limit);
       return rows.map((row) => row.id);
     },
   };

@@ -26,7 +26,11 @@ export function createUnitOfWork(db: Knex | Knex.Transaction, outbox: Outbox): U
           catalogue: catalogueRepository(trx),
           idempotency: idempotencyKeys(trx),
           events: {
-            record: (events) => outbox.write(trx, events.map((event) => toIntegrationEvent(event, { eventId: randomUUID(), correlationId }))),
+            record: (events) =>
+              outbox.write(
+                trx,
+                events.map((event) => toIntegrationEvent(event, { eventId: randomUUID(), correlationId })),
+              ),
           },
         };
         return work(tx);
