@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { buildUseCases, transactionsDeps } from '../src/main';
-import { buildProduct, settled, startSystem, uniqueSku, waitFor, type Caller, type System } from './harness';
+import { buildProduct, settled, startSystem, stockOf, uniqueSku, waitFor, type Caller, type System } from './harness';
 
 let system: System;
 let manager: Caller;
@@ -108,6 +108,11 @@ describe('Idempotency-Key', () => {
     expect([first.status, first.body.totalMinor]).toEqual([201, 2000]);
     expect((await manager.call('POST', '/api/v1/purchases', { body: purchase, headers })).body).toEqual(first.body);
     expect(await count('purchases')).toBe(1);
+    // The purchase and the sale travel on different topics: sell only once products holds the box.
+    await waitFor(
+      'the purchased box in stock',
+      async () => (await stockOf(system, product.productId)).counted >= 24 || undefined,
+    );
 
     const sale = await settled(cashier, (await cashier.call('POST', '/api/v1/sales', { body: saleBody(3) })).body.id);
     expect(sale.status).toBe('confirmed');
