@@ -314,3 +314,28 @@ export function fakeDeps(clock = new FixedClock()) {
 
 /** The correlation id every command of a unit test carries. */
 export const correlationId = 'test-correlation';
+
+/** A cola sold per piece and per box of 24, threshold 10, with 50 pieces received. */
+export async function colaWithBoxes(fake: ReturnType<typeof fakeDeps>) {
+  const { useCases } = fake;
+  const category = await useCases.createCategory({ correlationId, name: 'Drinks' });
+  const piece = await useCases.createUnit({ correlationId, name: 'piece', abbreviation: 'pc' });
+  const box = await useCases.createUnit({ correlationId, name: 'box', abbreviation: 'box' });
+  const product = await useCases.createProduct({
+    correlationId,
+    sku: 'COLA',
+    name: 'Cola',
+    categoryId: category.id,
+    baseUnitId: piece.id,
+    lowStockThreshold: 10,
+  });
+  const productId = product.id;
+  const pieceLevel = [...fake.uow.state.levels.values()].find((l) => l.productId === productId && l.isBase)!.id;
+  const boxLevel = (await useCases.addUnitLevel({ correlationId, productId, unitId: box.id, factor: 24 })).id;
+  await useCases.receivePurchase({
+    correlationId,
+    purchaseId: 'purchase-0',
+    lines: [{ productId, unitLevelId: pieceLevel, quantity: 50 }],
+  });
+  return { productId, pieceLevel, boxLevel };
+}

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
-import { correlationId, fakeDeps } from './fakes';
+import { colaWithBoxes, correlationId, fakeDeps } from './fakes';
 
 let fake: ReturnType<typeof fakeDeps>;
 let productId: string;
@@ -9,26 +9,8 @@ let boxLevel: string;
 /** A cola per piece and per box of 24 with 50 pieces, and sale-1 (a box and 2 pieces) confirmed: 24 left. */
 beforeEach(async () => {
   fake = fakeDeps();
+  ({ productId, pieceLevel, boxLevel } = await colaWithBoxes(fake));
   const { useCases } = fake;
-  const category = await useCases.createCategory({ correlationId, name: 'Drinks' });
-  const piece = await useCases.createUnit({ correlationId, name: 'piece', abbreviation: 'pc' });
-  const box = await useCases.createUnit({ correlationId, name: 'box', abbreviation: 'box' });
-  const product = await useCases.createProduct({
-    correlationId,
-    sku: 'COLA',
-    name: 'Cola',
-    categoryId: category.id,
-    baseUnitId: piece.id,
-    lowStockThreshold: 10,
-  });
-  productId = product.id;
-  pieceLevel = [...fake.uow.state.levels.values()].find((l) => l.productId === productId && l.isBase)!.id;
-  boxLevel = (await useCases.addUnitLevel({ correlationId, productId, unitId: box.id, factor: 24 })).id;
-  await useCases.receivePurchase({
-    correlationId,
-    purchaseId: 'purchase-0',
-    lines: [{ productId, unitLevelId: pieceLevel, quantity: 50 }],
-  });
   await useCases.reserveStock({
     correlationId,
     saleId: 'sale-1',
