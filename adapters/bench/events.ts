@@ -130,6 +130,8 @@ function consumerProcess(config: object) {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, BENCH_CONSUMER: JSON.stringify(config) },
   });
+  // A bench that dies half-way (the database out of connection slots, say) must not leave its consumer running.
+  process.once('exit', () => child.kill('SIGKILL'));
   const next = <T>(key: string) =>
     new Promise<T>((resolve) => {
       const listen = (message: any) => {
@@ -232,7 +234,9 @@ async function endToEnd() {
 const loadBefore = os.loadavg()[0]!;
 await resetTables(db);
 const relay = await relayThroughput();
+say(`relay: ${Math.round(relay.perSecond)} events/s (load average ${os.loadavg()[0]!.toFixed(2)})`);
 const ceiling = producerPerformance(relay.recordSize);
+say(`ProducerPerformance: ${Math.round(ceiling.perSecond)} records/s (load average ${os.loadavg()[0]!.toFixed(2)})`);
 const e2e = await endToEnd();
 await db.destroy();
 

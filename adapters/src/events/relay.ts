@@ -7,11 +7,12 @@ import type { EventCatalogue } from './catalogue';
 import { eventMetrics, type OutboxProbe } from './metrics';
 import { createRegistryClient } from './registry';
 import { OUTBOX_TABLE } from './tables';
-import { markAndClaim, markFailed, type OutboxRow } from './relay/claim';
+import { markAndClaim, markFailed } from './relay/claim';
 import { relayLock } from './relay/lock';
 import { outboxPruner } from './relay/prune';
 import { createSender } from './relay/send';
 import { StageError } from './relay/stage';
+import { publishPipeline } from './relay/pipeline';
 
 export interface RelayOptions {
   service: string;
@@ -75,27 +76,21 @@ export function startRelay(options: RelayOptions): Relay {
     await lock.release();
   };
 
-  /** Rows claimed by the last mark, to send next; cleared by any failure so the next cycle re-claims. */
-  let claimed: OutboxRow[] | undefined;
+  const pipeline = publishPipeline(
+    {
+      markAndClaim: (acknowledged, inFlight, limit) => markAndClaim(db, lock.session, acknowledged, inFlight, limit),
+      encode: (rows) => sender.encode(rows),
+      async produce({ rows, topicMessages }) {
+        await sender.produce(topicMessages);
+        await options.afterProduce?.(rows.map((row) => row.event_id));
+      },
+      failed: (rows, error) => markFailed(db, rows, error),
+    },
+    batchSize,
+  );
 
-  async function publishBatch(): Promise<number> {
-    const rows = claimed ?? (await markAndClaim(db, lock.session, [], batchSize));
-    claimed = undefined;
-    if (rows.length === 0) return 0;
-    try {
-      await sender.send(rows);
-    } catch (error) {
-      await markFailed(db, rows, error);
-      throw error;
-    }
-    await options.afterProduce?.(rows.map((row) => row.event_id));
-    // Marked only now that the broker acknowledged: a crash before this line re-sends, never loses.
-    claimed = await markAndClaim(
-      db,
-      lock.session,
-      rows.map((row) => row.id),
-      batchSize,
-    );
+  async function publish(): Promise<number> {
+    const rows = await pipeline.cycle();
     const now = Date.now();
     for (const row of rows) {
       metrics.relayPublished.inc({ topic: row.topic, type: row.event_type });
@@ -115,7 +110,7 @@ export function startRelay(options: RelayOptions): Relay {
         metrics.relayActive.set({ service }, 1);
         logger.info({ service }, 'relay active');
       }
-      const published = await publishBatch();
+      const published = await publish();
       // Adaptive polling: straight back while rows keep coming, then slowing up to maxIdleMs.
       idleMs = published > 0 ? 0 : Math.min(maxIdleMs, Math.max(1, idleMs * 2));
       await prune();
@@ -137,6 +132,8 @@ export function startRelay(options: RelayOptions): Relay {
     },
     async stop() {
       await loop.stop();
+      // Best effort: what stays unmarked is sent again by the next relay, and the inbox skips it.
+      if (lock.session) await pipeline.flush().catch(() => {});
       metrics.outboxProbes.delete(probe);
       await sender.close();
       await releaseLock();

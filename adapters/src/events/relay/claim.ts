@@ -18,15 +18,17 @@ export interface OutboxRow {
  * Marks the acknowledged rows published and claims the next unpublished ones, in one statement on
  * the lock's session: one database round trip per cycle. Unpublished rows in id order, every
  * time, never "after the last id seen": a transaction that commits late still has its rows found.
+ * `inFlight` rows (sent, not yet acknowledged) are unpublished too and are left out of the claim.
  */
 export async function markAndClaim(
   db: Knex,
   session: PgConnection,
   acknowledged: string[],
+  inFlight: string[],
   batchSize: number,
 ): Promise<OutboxRow[]> {
   try {
-    // The select sees the rows as they were before the update, hence the explicit exclusion.
+    // The select sees the rows as they were before the update, hence the acknowledged ones are excluded too.
     const result = await db
       .raw(
         `with marked as (
@@ -36,7 +38,7 @@ export async function markAndClaim(
        select id, event_id, event_type, topic, key, payload, correlation_id, created_at
        from ${OUTBOX_TABLE} where published_at is null and not (id = any(?::bigint[]))
        order by id limit ?`,
-        [acknowledged, acknowledged, batchSize],
+        [acknowledged, [...acknowledged, ...inFlight], batchSize],
       )
       .connection(session);
     return result.rows as OutboxRow[];

@@ -1,4 +1,5 @@
-import type { Kafka, Message, Producer } from 'kafkajs';
+import type { Kafka, Producer, TopicMessages } from 'kafkajs';
+import type avro from 'avsc';
 import { avroType } from '../avro';
 import { definitionOf, type EventCatalogue } from '../catalogue';
 import type { SchemaRegistryClient } from '../registry';
@@ -6,10 +7,13 @@ import { encodeWire } from '../wire';
 import type { OutboxRow } from './claim';
 import { StageError } from './stage';
 
-/** Encodes outbox rows as Avro in the Confluent wire format and produces them, acknowledged by every in-sync replica. */
+/** Outbox rows as Avro in the Confluent wire format, and their production, acknowledged by every in-sync replica. */
 export interface Sender {
-  send(rows: OutboxRow[]): Promise<void>;
-  /** Disconnects the producer; the next send connects a new one. */
+  /** The rows as produce requests, per topic in row order. Fails with a registry StageError when a schema id is unknown and the registry unreachable. */
+  encode(rows: OutboxRow[]): Promise<TopicMessages[]>;
+  /** Resolves once the broker acknowledged every message; after a failure the producer is replaced. */
+  produce(topicMessages: TopicMessages[]): Promise<void>;
+  /** Disconnects the producer; the next produce connects a new one. */
   close(): Promise<void>;
 }
 
@@ -32,40 +36,53 @@ export function createSender(kafka: Kafka, registry: SchemaRegistryClient, catal
     await old?.disconnect().catch(() => {});
   }
 
-  async function encode(rows: OutboxRow[]): Promise<Map<string, Message[]>> {
-    const byTopic = new Map<string, Message[]>();
-    for (const row of rows) {
-      const definition = definitionOf(catalogue, row.event_type);
-      let schemaId: number;
-      try {
-        schemaId = await registry.idOf(definition.subject, definition.schema);
-      } catch (error) {
-        throw new StageError('registry', error);
-      }
-      const value = encodeWire(schemaId, avroType(definition.schema).toBuffer(row.payload));
-      const headers: Record<string, string> = { 'event-type': row.event_type, 'event-id': row.event_id };
-      if (row.correlation_id) headers['correlation-id'] = row.correlation_id;
-      const messages = byTopic.get(row.topic) ?? [];
-      messages.push({ key: row.key, value, headers });
-      byTopic.set(row.topic, messages);
+  /** The schema id and avsc type of an event type; looked up once per batch, not per row (the registry client's cache key is the schema's JSON). */
+  async function writerOf(eventType: string): Promise<{ schemaId: number; type: avro.Type }> {
+    const definition = definitionOf(catalogue, eventType);
+    const type = avroType(definition.schema);
+    try {
+      return { schemaId: await registry.idOf(definition.subject, definition.schema), type };
+    } catch (error) {
+      throw new StageError('registry', error);
     }
-    return byTopic;
   }
 
   return {
-    async send(rows) {
-      const byTopic = await encode(rows);
+    async encode(rows) {
+      const writers = new Map<string, { schemaId: number; type: avro.Type }>();
+      const byTopic = new Map<string, TopicMessages>();
+      for (const row of rows) {
+        let writer = writers.get(row.event_type);
+        if (!writer) {
+          writer = await writerOf(row.event_type);
+          writers.set(row.event_type, writer);
+        }
+        const headers: Record<string, string> = { 'event-type': row.event_type, 'event-id': row.event_id };
+        if (row.correlation_id) headers['correlation-id'] = row.correlation_id;
+        let topic = byTopic.get(row.topic);
+        if (!topic) {
+          topic = { topic: row.topic, messages: [] };
+          byTopic.set(row.topic, topic);
+        }
+        topic.messages.push({
+          key: row.key,
+          value: encodeWire(writer.schemaId, writer.type.toBuffer(row.payload)),
+          headers,
+        });
+      }
+      return [...byTopic.values()];
+    },
+
+    async produce(topicMessages) {
       try {
         const sender = await connected();
-        await sender.sendBatch({
-          acks: -1,
-          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-        });
+        await sender.sendBatch({ acks: -1, topicMessages });
       } catch (error) {
         await close();
         throw new StageError('kafka', error);
       }
     },
+
     close,
   };
 }
