@@ -1,6 +1,12 @@
 import { describe, test, beforeAll, expect } from '@jest/globals';
 import { createPublicKey, createHmac, randomUUID } from 'node:crypto';
-import { AuthenticationError, createAuthenticator, type AuthFailure, type JsonWebKeySet } from './authenticator';
+import {
+  AuthenticationError,
+  createAuthenticator,
+  type AuthFailure,
+  type JsonWebKeySet,
+  type RevocationCheck,
+} from './authenticator';
 import { createTestIssuer, memoryRevocations, noRevocations, type TestIssuer } from './testing';
 
 const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
@@ -222,6 +228,84 @@ describe('createAuthenticator with an in-process key set', () => {
 
     expect((await working.verify(token)).role).toBe('manager');
     expect(await refusal(failing.verify(token))).toBe('keys-unavailable');
+  });
+});
+
+describe('createAuthenticator remembering verified tokens', () => {
+  let issuer: TestIssuer;
+  beforeAll(async () => {
+    issuer = await createTestIssuer();
+  });
+
+  /** An authenticator over an in-process key set that counts its loads: one per signature check. */
+  function counting(options: { verifiedTokens?: number; clock?: () => number; revocations?: RevocationCheck } = {}) {
+    let loads = 0;
+    const authenticator = createAuthenticator({
+      keySet: async () => {
+        loads++;
+        return issuer.jwks;
+      },
+      issuer: issuer.issuer,
+      revocations: options.revocations ?? noRevocations,
+      verifiedTokens: options.verifiedTokens,
+      clock: options.clock,
+    });
+    return { authenticator, loads: () => loads };
+  }
+
+  test('checks the signature of a token once and answers its principal again from memory', async () => {
+    const { authenticator, loads } = counting();
+    const token = await issuer.mint({ role: 'manager', tokenId: 'remembered' });
+
+    const first = await authenticator.verify(token);
+    const again = await authenticator.verify(token);
+
+    expect(again).toEqual(first);
+    expect(loads()).toBe(1);
+  });
+
+  test('still refuses a remembered token once it is revoked', async () => {
+    const revocations = memoryRevocations();
+    const { authenticator } = counting({ revocations });
+    const token = await issuer.mint({ role: 'cashier', tokenId: 'revoked-later' });
+    await authenticator.verify(token);
+
+    revocations.revokeToken('revoked-later');
+
+    expect(await refusal(authenticator.verify(token))).toBe('revoked');
+  });
+
+  test('refuses a remembered token as expired once its exp and the clock tolerance have passed', async () => {
+    let now = Date.now();
+    const { authenticator } = counting({ clock: () => now });
+    const token = await issuer.mint({ role: 'cashier', expiresIn: 60 });
+    await authenticator.verify(token);
+
+    now += 66_000;
+
+    expect(await refusal(authenticator.verify(token))).toBe('expired');
+  });
+
+  test('remembers at most the tokens it is told to, forgetting the oldest first', async () => {
+    const { authenticator, loads } = counting({ verifiedTokens: 2 });
+    const [oldest, middle, newest] = await Promise.all([1, 2, 3].map(() => issuer.mint({ role: 'cashier' })));
+    for (const token of [oldest!, middle!, newest!]) await authenticator.verify(token);
+
+    await authenticator.verify(newest!);
+    await authenticator.verify(middle!);
+    expect(loads()).toBe(3);
+    await authenticator.verify(oldest!);
+    expect(loads()).toBe(4);
+  });
+
+  test('remembers nothing when told so', async () => {
+    const { authenticator, loads } = counting({ verifiedTokens: 0 });
+    const token = await issuer.mint({ role: 'admin' });
+
+    await authenticator.verify(token);
+    await authenticator.verify(token);
+
+    expect(loads()).toBe(2);
   });
 });
 

@@ -77,6 +77,14 @@ export interface AuthenticatorOptions {
    * revocation handlers keep their rows for, so no accepted token outlives its revocation.
    */
   maxTokenLifetimeSeconds?: number;
+  /**
+   * How many verified tokens are remembered (10 000 by default; 0 remembers none), so a token
+   * used again skips the ES256 signature check until it expires. The revocation check still runs
+   * on every call.
+   */
+  verifiedTokens?: number;
+  /** Epoch milliseconds; tests move it. */
+  clock?: () => number;
 }
 
 /** Finds the public key of a `kid`: undefined when no published key has it; throws when keys cannot be had. */
@@ -93,43 +101,80 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const clockTolerance = options.clockToleranceSeconds ?? 5;
   const issuedAtSkew = options.issuedAtSkewSeconds ?? 60;
   const maxLifetime = options.maxTokenLifetimeSeconds ?? 3600;
+  const clock = options.clock ?? Date.now;
+  const verified = verifiedTokenCache(options.verifiedTokens ?? 10_000);
+  const verifySignedClaims = async (token: string, now: number): Promise<Principal> => {
+    const kid = jwt.decode(token, { complete: true })?.header.kid;
+    if (typeof kid !== 'string') throw new AuthenticationError('invalid', 'The access token is invalid.');
+    let key: KeyObject | undefined;
+    try {
+      key = await lookup(kid);
+    } catch {
+      // The keys could not be had (accounts unreachable, a failed fetch or load): the token may
+      // be fine, so this is not the client's fault.
+      throw new AuthenticationError('keys-unavailable', 'The signing keys cannot be fetched right now.');
+    }
+    if (!key) throw new AuthenticationError('invalid', 'The access token is invalid.');
+    let claims: jwt.JwtPayload;
+    try {
+      claims = jwt.verify(token, key, {
+        algorithms: [accessTokenAlgorithm],
+        issuer: options.issuer,
+        clockTolerance,
+        clockTimestamp: Math.floor(now / 1000),
+      }) as jwt.JwtPayload;
+    } catch (error) {
+      if (error instanceof jwt.TokenExpiredError)
+        throw new AuthenticationError('expired', 'The access token has expired.');
+      throw new AuthenticationError('invalid', 'The access token is invalid.');
+    }
+    const principal = toPrincipal(claims);
+    if (
+      principal.issuedAt > now + issuedAtSkew * 1000 ||
+      principal.expiresAt - principal.issuedAt > maxLifetime * 1000
+    ) {
+      throw new AuthenticationError('invalid', 'The access token is invalid.');
+    }
+    return principal;
+  };
   return {
     async verify(token) {
-      const kid = jwt.decode(token, { complete: true })?.header.kid;
-      if (typeof kid !== 'string') throw new AuthenticationError('invalid', 'The access token is invalid.');
-      let key: KeyObject | undefined;
-      try {
-        key = await lookup(kid);
-      } catch {
-        // The keys could not be had (accounts unreachable, a failed fetch or load): the token may
-        // be fine, so this is not the client's fault.
-        throw new AuthenticationError('keys-unavailable', 'The signing keys cannot be fetched right now.');
-      }
-      if (!key) throw new AuthenticationError('invalid', 'The access token is invalid.');
-      let claims: jwt.JwtPayload;
-      try {
-        claims = jwt.verify(token, key, {
-          algorithms: [accessTokenAlgorithm],
-          issuer: options.issuer,
-          clockTolerance,
-        }) as jwt.JwtPayload;
-      } catch (error) {
-        if (error instanceof jwt.TokenExpiredError)
-          throw new AuthenticationError('expired', 'The access token has expired.');
-        throw new AuthenticationError('invalid', 'The access token is invalid.');
-      }
-      const principal = toPrincipal(claims);
-      const now = Date.now();
-      if (
-        principal.issuedAt > now + issuedAtSkew * 1000 ||
-        principal.expiresAt - principal.issuedAt > maxLifetime * 1000
-      ) {
-        throw new AuthenticationError('invalid', 'The access token is invalid.');
+      const now = clock();
+      let principal = verified.get(token, now);
+      if (!principal) {
+        principal = await verifySignedClaims(token, now);
+        verified.set(token, principal);
       }
       if (await options.revocations.isRevoked(principal)) {
         throw new AuthenticationError('revoked', 'The access token has been revoked.');
       }
       return principal;
+    },
+  };
+}
+
+/**
+ * Principals of tokens whose signature and claims were checked, by the compact token. An entry
+ * lives until the token's `exp` (after which the full check answers, with its clock tolerance),
+ * and the oldest entry makes room for a new one. Only verified tokens enter, so garbage tokens
+ * cannot crowd out good ones. A key withdrawn from the key set keeps the tokens it signed accepted
+ * until they expire; accounts publishes a retired key until then anyway.
+ */
+function verifiedTokenCache(capacity: number) {
+  const entries = new Map<string, Principal>();
+  return {
+    get(token: string, now: number): Principal | undefined {
+      const principal = entries.get(token);
+      if (principal && principal.expiresAt <= now) {
+        entries.delete(token);
+        return undefined;
+      }
+      return principal;
+    },
+    set(token: string, principal: Principal) {
+      if (capacity <= 0) return;
+      if (entries.size >= capacity) entries.delete(entries.keys().next().value!);
+      entries.set(token, principal);
     },
   };
 }

@@ -1,13 +1,17 @@
-// Paging for knex list queries: one count and one page, a stable order, literal LIKE text.
+// Paging for knex list queries: one statement for a page and its total, a stable order, literal LIKE text.
 import type { Knex } from 'knex';
 import type { ListQuery, Page } from '../core/page';
 
 /** `%` and `_` typed by a user are literal text, not wildcards. */
 export const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+const totalColumn = 'paged_total';
+
 /**
  * Runs `query` as one page: `columns` maps each sort key to its column; ties are broken by
- * `tieBreaker` (the primary key) so pages never overlap.
+ * `tieBreaker` (the primary key) so pages never overlap. The total comes with the page as a
+ * window count (one round trip, where a count and then a page took two); only a page past the
+ * end, which has no row to carry it, asks for the count on its own.
  */
 export async function paged<K extends string, Row, T>(
   query: Knex.QueryBuilder,
@@ -16,13 +20,27 @@ export async function paged<K extends string, Row, T>(
   map: (row: Row) => T,
   tieBreaker = 'id',
 ): Promise<Page<T>> {
-  const [counted] = await query.clone().clearSelect().clearOrder().count({ total: '*' });
-  const rows: Row[] = await query
+  // A query that names no columns selects every one; adding the count must not take them away.
+  if (!selectsColumns(query)) query.select('*');
+  const rows: Array<Row & { [totalColumn]?: string }> = await query
+    .select(query.client.raw(`count(*) over () as ${totalColumn}`))
     .orderBy([
       { column: columns[list.sort], order: list.descending ? 'desc' : 'asc' },
       { column: tieBreaker, order: 'asc' },
     ])
     .limit(list.pageSize)
     .offset((list.page - 1) * list.pageSize);
-  return { items: rows.map(map), total: Number(counted?.total ?? 0), page: list.page, pageSize: list.pageSize };
+  let total = Number(rows[0]?.[totalColumn] ?? 0);
+  if (rows.length === 0 && list.page > 1) {
+    const [counted] = await query.clearSelect().clearOrder().clear('limit').clear('offset').count({ total: '*' });
+    total = Number(counted?.total ?? 0);
+  }
+  const items = rows.map(({ [totalColumn]: _total, ...row }) => map(row as Row));
+  return { items, total, page: list.page, pageSize: list.pageSize };
+}
+
+/** Whether the builder has a select list of its own (knex keeps it among its statements). */
+function selectsColumns(query: Knex.QueryBuilder): boolean {
+  const statements = (query as unknown as { _statements: Array<{ grouping: string }> })._statements;
+  return statements.some((statement) => statement.grouping === 'columns');
 }

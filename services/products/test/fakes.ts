@@ -221,7 +221,7 @@ export class InMemoryUnitOfWork implements UnitOfWork {
     const s = this.state;
     const byName = <T extends { name: string }>(items: Iterable<T>) =>
       [...items].sort((a, b) => a.name.localeCompare(b.name));
-    return {
+    const reads: Reads = {
       categories: {
         list: async (query) => page(byName(s.categories.values()), query),
         get: async (id) => s.categories.get(id),
@@ -234,6 +234,16 @@ export class InMemoryUnitOfWork implements UnitOfWork {
             query,
           ),
         get: async (id) => s.products.get(id),
+        detail: async (id, at) => {
+          const product = s.products.get(id);
+          const stock = await reads.stock.get(id);
+          if (!product || !stock) return undefined;
+          const prices = currentPrices(
+            [...s.prices.values()].filter((p) => p.productId === id),
+            at,
+          );
+          return { ...product, stock, unitLevels: await reads.levels.of(id), prices };
+        },
       },
       levels: {
         of: async (productId) =>
@@ -253,7 +263,6 @@ export class InMemoryUnitOfWork implements UnitOfWork {
             query,
           ),
         get: async (productId, id) => (s.prices.get(id)?.productId === productId ? s.prices.get(id) : undefined),
-        of: async (productId) => [...s.prices.values()].filter((p) => p.productId === productId),
         due: async (now, limit) =>
           [...s.prices.values()]
             .filter((p) => !s.announced.has(p.id) && !s.setAside.has(p.id) && isEffective(p, now))
@@ -288,6 +297,7 @@ export class InMemoryUnitOfWork implements UnitOfWork {
           ),
       },
     };
+    return reads;
   }
 }
 

@@ -139,6 +139,13 @@ export interface StockView {
 export interface MovementView extends StockMovement {
   id: number;
 }
+/** A product with everything its page shows, read at once. */
+export interface ProductDetailView extends Product {
+  stock: StockView;
+  unitLevels: UnitLevelView[];
+  /** Per unit level, the latest price that took effect by the time asked for: never the whole history. */
+  prices: ProductUnitPrice[];
+}
 
 /** What a read may touch: single statements that need no transaction around them. */
 export interface Reads {
@@ -150,13 +157,12 @@ export interface Reads {
   products: {
     list(query: ProductListQuery): Promise<Page<ProductListItem>>;
     get(id: string): Promise<Product | undefined>;
+    detail(id: string, at: Date): Promise<ProductDetailView | undefined>;
   };
   levels: { of(productId: string): Promise<UnitLevelView[]> };
   prices: {
     list(productId: string, query: PriceListQuery): Promise<Page<ProductUnitPrice>>;
     get(productId: string, id: string): Promise<ProductUnitPrice | undefined>;
-    /** Every price of the product, for its current prices. */
-    of(productId: string): Promise<ProductUnitPrice[]>;
     /** Ids of prices that have taken effect and wait to be announced, oldest first. */
     due(now: Date, limit: number): Promise<string[]>;
   };

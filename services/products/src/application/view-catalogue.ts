@@ -25,7 +25,7 @@ export function listCategories(deps: Pick<ProductsDeps, 'uow'>) {
 
 export function getCategory(deps: Pick<ProductsDeps, 'uow'>) {
   return (id: string): Promise<ProductCategory> =>
-    deps.uow.read(async (reads) => found(await reads.categories.get(id), failures.categoryNotFound()));
+    deps.uow.read(async (reads) => found(await reads.categories.get(id), failures.categoryNotFound));
 }
 
 export function listUnits(deps: Pick<ProductsDeps, 'uow'>) {
@@ -34,7 +34,7 @@ export function listUnits(deps: Pick<ProductsDeps, 'uow'>) {
 
 export function getUnit(deps: Pick<ProductsDeps, 'uow'>) {
   return (id: string): Promise<ProductUnit> =>
-    deps.uow.read(async (reads) => found(await reads.units.get(id), failures.unitNotFound()));
+    deps.uow.read(async (reads) => found(await reads.units.get(id), failures.unitNotFound));
 }
 
 export function listProducts(deps: Pick<ProductsDeps, 'uow'>) {
@@ -52,14 +52,9 @@ export interface ProductDetail extends Product {
 export function getProduct(deps: Pick<ProductsDeps, 'uow' | 'clock'>) {
   return (id: string): Promise<ProductDetail> =>
     deps.uow.read(async (reads) => {
-      const product = await existing(reads, id);
-      const [stock, unitLevels, prices] = await Promise.all([
-        reads.stock.get(id),
-        reads.levels.of(id),
-        reads.prices.of(id),
-      ]);
-      if (!stock) throw failures.productNotFound();
-      return { ...product, stock, unitLevels, currentPrices: currentPrices(prices, deps.clock.now()) };
+      const now = deps.clock.now();
+      const { prices, ...detail } = found(await reads.products.detail(id, now), failures.productNotFound);
+      return { ...detail, currentPrices: currentPrices(prices, now) };
     });
 }
 
@@ -92,12 +87,12 @@ export function listPrices(deps: Pick<ProductsDeps, 'uow'>) {
 
 export function getPrice(deps: Pick<ProductsDeps, 'uow'>) {
   return (productId: string, id: string): Promise<ProductUnitPrice> =>
-    deps.uow.read(async (reads) => found(await reads.prices.get(productId, id), failures.priceNotFound()));
+    deps.uow.read(async (reads) => found(await reads.prices.get(productId, id), failures.priceNotFound));
 }
 
-/** The value, or the not-found Failure when there is none. */
-export function found<T>(value: T | undefined, failure: Failure): T {
-  if (value === undefined) throw failure;
+/** The value, or the not-found Failure when there is none (built only then: an Error captures a stack). */
+export function found<T>(value: T | undefined, failure: () => Failure): T {
+  if (value === undefined) throw failure();
   return value;
 }
 

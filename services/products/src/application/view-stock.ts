@@ -5,7 +5,7 @@ import { existing, found } from './view-catalogue';
 
 export function getStock(deps: Pick<ProductsDeps, 'uow'>) {
   return (productId: string): Promise<StockView> =>
-    deps.uow.read(async (reads) => found(await reads.stock.get(productId), failures.productNotFound()));
+    deps.uow.read(async (reads) => found(await reads.stock.get(productId), failures.productNotFound));
 }
 
 /** The stock ledger of a product, newest first by default. */

@@ -1,7 +1,7 @@
 // Reads of the catalogue for lists and details: one statement each, outside any transaction.
 import type { Knex } from 'knex';
 import { containing, paged } from '@tulity/adapters/postgres/paging';
-import type { Reads, UnitLevelView } from '../../application/ports';
+import type { ProductDetailView, Reads, UnitLevelView } from '../../application/ports';
 import { toCategory, toUnit, type CategoryRow, type UnitRow } from './catalogue.repository';
 import { toLevel, toProduct, type ProductRow, type UnitLevelRow } from './product.repository';
 import { toPrice, type PriceRow } from './price.repository';
@@ -21,6 +21,63 @@ const toLevelView = (r: UnitLevelViewRow): UnitLevelView => ({
   unitName: r.unit_name,
   unitAbbreviation: r.unit_abbreviation,
 });
+
+/** Rows nested as JSON carry their timestamps as ISO text; bigints are cast to text as in a plain row. */
+type AsJson<Row, Dates extends keyof Row> = Omit<Row, Dates> & Record<Dates, string>;
+
+interface ProductDetailRow extends ProductRow {
+  /** bigints, as text */
+  stock_quantity: string;
+  stock_reserved: string;
+  stock_updated_at: Date;
+  unit_levels: Array<AsJson<UnitLevelViewRow, 'created_at'>>;
+  prices: Array<AsJson<PriceRow, 'effective_from' | 'created_at'>>;
+}
+
+// A product's page in one round trip instead of four: the product, its stock and what sales hold
+// of it, its unit levels, and per level only the latest price that took effect by $2 (the domain
+// still picks the current one from these). A named statement, so Postgres plans it once per
+// connection rather than on every read.
+const productDetail = {
+  name: 'products_product_detail',
+  sql: `
+    select p.*, s.quantity as stock_quantity, s.updated_at as stock_updated_at,
+      (select coalesce(sum(rl.base_quantity), 0) from stock_reservation_lines rl
+         join stock_reservations r on r.sale_id = rl.sale_id
+        where rl.product_id = p.id and r.status = 'reserved') as stock_reserved,
+      (select coalesce(json_agg(json_build_object(
+                'id', l.id, 'product_id', l.product_id, 'unit_id', l.unit_id, 'factor', l.factor::text,
+                'is_base', l.is_base, 'created_at', l.created_at,
+                'unit_name', u.name, 'unit_abbreviation', u.abbreviation) order by l.factor, l.id), '[]')
+         from product_unit_levels l join units u on u.id = l.unit_id
+        where l.product_id = p.id) as unit_levels,
+      (select coalesce(json_agg(json_build_object(
+                'id', c.id, 'product_id', c.product_id, 'unit_level_id', c.unit_level_id,
+                'sell_price', c.sell_price::text, 'buy_price', c.buy_price::text, 'currency', c.currency,
+                'effective_from', c.effective_from, 'created_at', c.created_at) order by c.unit_level_id), '[]')
+         from (select distinct on (pr.unit_level_id) pr.* from product_unit_prices pr
+                where pr.product_id = p.id and pr.effective_from <= ?
+                order by pr.unit_level_id, pr.effective_from desc, pr.created_at desc) c) as prices
+    from products p join product_stock s on s.product_id = p.id
+    where p.id = ?`,
+};
+
+function toProductDetail(r: ProductDetailRow): ProductDetailView {
+  return {
+    ...toProduct(r),
+    stock: {
+      productId: r.id,
+      quantity: Number(r.stock_quantity),
+      reserved: Number(r.stock_reserved),
+      lowStockThreshold: Number(r.low_stock_threshold),
+      updatedAt: r.stock_updated_at,
+    },
+    unitLevels: r.unit_levels.map((l) => toLevelView({ ...l, created_at: new Date(l.created_at) })),
+    prices: r.prices.map((price) =>
+      toPrice({ ...price, effective_from: new Date(price.effective_from), created_at: new Date(price.created_at) }),
+    ),
+  };
+}
 
 export function catalogueQueries(db: Knex): Pick<Reads, 'categories' | 'units' | 'products' | 'levels' | 'prices'> {
   return {
@@ -74,6 +131,13 @@ export function catalogueQueries(db: Knex): Pick<Reads, 'categories' | 'units' |
         const row = await db<ProductRow>('products').where({ id }).first();
         return row ? toProduct(row) : undefined;
       },
+      detail: async (id, at) => {
+        const result: { rows: ProductDetailRow[] } = await db
+          .raw(productDetail.sql, [at, id])
+          .options({ name: productDetail.name });
+        const row = result.rows[0];
+        return row ? toProductDetail(row) : undefined;
+      },
     },
     levels: {
       of: async (productId) => {
@@ -100,8 +164,6 @@ export function catalogueQueries(db: Knex): Pick<Reads, 'categories' | 'units' |
         const row = await db<PriceRow>('product_unit_prices').where({ id, product_id: productId }).first();
         return row ? toPrice(row) : undefined;
       },
-      of: async (productId) =>
-        (await db<PriceRow>('product_unit_prices').where({ product_id: productId })).map(toPrice),
       // A price set aside after a failed announcement is tried again an hour later, after the others.
       due: async (now, limit) => {
         const retryBefore = new Date(now.getTime() - 60 * 60 * 1000);
