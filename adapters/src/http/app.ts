@@ -45,14 +45,16 @@ function protectResponse(ctx: Koa.ParameterizedContext<AppState>) {
   ctx.set('x-content-type-options', 'nosniff');
   ctx.set('x-frame-options', 'DENY');
   ctx.set('referrer-policy', 'no-referrer');
+  // The media type without parameters: a plain comparison, where `is()` would parse it on every response.
+  const type = ctx.response.type;
   if (!ctx.response.get('content-security-policy')) {
     ctx.set(
       'content-security-policy',
-      ctx.response.is('html') ? "frame-ancestors 'none'" : "default-src 'none'; frame-ancestors 'none'",
+      type === 'text/html' ? "frame-ancestors 'none'" : "default-src 'none'; frame-ancestors 'none'",
     );
   }
   // A shared cache must not hand one caller's answer to another; a problem is never worth keeping.
-  if (ctx.get('authorization') || ctx.response.is('application/problem+json')) ctx.set('cache-control', 'no-store');
+  if (ctx.get('authorization') || type === 'application/problem+json') ctx.set('cache-control', 'no-store');
 }
 
 /**

@@ -21,6 +21,8 @@ export interface Route<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.
   method: 'get' | 'post' | 'patch' | 'delete';
   /** Below /api/v1, with `:name` parameters. */
   path: string;
+  /** camelCase verb + noun (`listProducts`), unique in the service: generated clients name their calls by it. */
+  operationId: string;
   summary: string;
   tag: string;
   /** Defaults to the router's `defaultAccess` for the route. */
@@ -31,6 +33,8 @@ export interface Route<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.
   params?: z.ZodType<Record<string, string>>;
   /** The response body's shape, documented in OpenAPI. */
   response?: z.ZodType;
+  /** The response's media type when it is not JSON (e.g. text/event-stream); `response` is its schema. */
+  responseType?: string;
   /** 201 for creations, 204 for no content; 200 otherwise. */
   status?: number;
   /** Problem statuses this route can answer besides the ones every route has, for the document. */
@@ -49,7 +53,8 @@ export interface RouterOptions {
 }
 
 const uuid = z.uuid();
-const idParams = (r: Route): z.ZodType<Record<string, string>> =>
+/** The default path parameters: every `:name` of the path is a UUID. */
+export const idParams = (r: Route): z.ZodType<Record<string, string>> =>
   z.object(Object.fromEntries([...r.path.matchAll(/:(\w+)/g)].map(([, name]) => [name!, uuid])));
 
 function parseParams(
@@ -62,10 +67,27 @@ function parseParams(
   return result.data;
 }
 
-const accessOf = (r: Route, options: Pick<RouterOptions, 'defaultAccess'>): Access =>
+/** Who may call a route: its own `access`, else the router's default, else any role. */
+export const accessOf = (r: Route, options: Pick<RouterOptions, 'defaultAccess'>): Access =>
   r.access ?? options.defaultAccess?.(r) ?? 'any-role';
 
+/**
+ * Throws at start when an operationId is missing, not camelCase or used twice: a generated client
+ * would otherwise lose or rename a call.
+ */
+export function checkOperationIds(operationIds: readonly unknown[]): void {
+  const seen = new Set<unknown>();
+  for (const id of operationIds) {
+    if (typeof id !== 'string' || !/^[a-z][a-zA-Z0-9]*$/.test(id)) {
+      throw new Error(`operationId ${JSON.stringify(id)} must be a camelCase verb + noun, e.g. listProducts`);
+    }
+    if (seen.has(id)) throw new Error(`operationId ${id} is used by two operations`);
+    seen.add(id);
+  }
+}
+
 export function buildRouter(routes: Route[], options: RouterOptions): Router<RouteState> {
+  checkOperationIds(routes.map((r) => r.operationId));
   const router = new Router<RouteState>({ prefix: '/api/v1' });
   const authenticated = authenticate(options.authenticator);
   for (const r of routes) {
@@ -88,110 +110,4 @@ export function buildRouter(routes: Route[], options: RouterOptions): Router<Rou
     });
   }
   return router;
-}
-
-const problemDescriptions: Record<number, string> = {
-  400: 'Invalid input, with one entry per field',
-  401: 'No valid access token',
-  403: 'The role or user may not do this',
-  404: 'No such resource',
-  409: 'Conflicts with the stored state',
-  422: 'Well-formed, but names something that cannot be used',
-  413: 'Body too large',
-  415: 'Body is not JSON',
-  429: 'Too many attempts; see Retry-After',
-};
-const problemResponse = (status: number) => ({
-  description: problemDescriptions[status] ?? 'Problem',
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-});
-
-const problemSchema = {
-  type: 'object',
-  required: ['type', 'title', 'status', 'code', 'detail'],
-  properties: {
-    type: { type: 'string' },
-    title: { type: 'string' },
-    status: { type: 'integer' },
-    code: { type: 'string' },
-    detail: { type: 'string' },
-    instance: { type: 'string' },
-    requestId: { type: 'string' },
-    errors: {
-      type: 'array',
-      items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
-    },
-  },
-};
-
-export interface OpenApiOptions extends Pick<RouterOptions, 'defaultAccess'> {
-  title: string;
-  description: string;
-  /** Problem statuses every route of the service can answer, e.g. 404 and 409. */
-  commonProblems?: number[];
-}
-
-/** The OpenAPI 3.1 document of a service, from the same schemas that validate its requests. */
-export function openApiDocument(routes: Route[], options: OpenApiOptions): object {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of routes) {
-    const access = accessOf(r, options);
-    const path = `/api/v1${r.path.replace(/:(\w+)/g, '{$1}')}`;
-    const pathSchemas =
-      (z.toJSONSchema(r.params ?? idParams(r), { io: 'input' }) as { properties?: Record<string, object> })
-        .properties ?? {};
-    const params = [...r.path.matchAll(/:(\w+)/g)].map(([, name]) => ({
-      name,
-      in: 'path',
-      required: true,
-      schema: pathSchemas[name!] ?? { type: 'string' },
-    }));
-    const query = r.query
-      ? Object.entries(
-          (z.toJSONSchema(r.query, { io: 'input' }) as { properties?: Record<string, object> }).properties ?? {},
-        ).map(([name, schema]) => ({ name, in: 'query', required: false, schema }))
-      : [];
-    const status = String(r.status ?? 200);
-    const problems = [
-      400,
-      ...(access === 'public' ? [] : [401, 403]),
-      ...(options.commonProblems ?? []),
-      ...(r.problems ?? []),
-      ...(r.body ? [413, 415] : []),
-    ];
-    (paths[path] ??= {})[r.method] = {
-      summary: r.summary,
-      tags: [r.tag],
-      ...(access === 'public'
-        ? { security: [] }
-        : { security: [{ bearer: [] }], 'x-roles': access === 'any-role' ? ['admin', 'manager', 'cashier'] : access }),
-      parameters: [...params, ...query],
-      ...(r.body
-        ? {
-            requestBody: {
-              required: true,
-              content: { 'application/json': { schema: z.toJSONSchema(r.body, { io: 'input' }) } },
-            },
-          }
-        : {}),
-      responses: {
-        [status]: {
-          description: status === '204' ? 'Done' : 'OK',
-          ...(r.response
-            ? { content: { 'application/json': { schema: z.toJSONSchema(r.response, { io: 'output' }) } } }
-            : {}),
-        },
-        ...Object.fromEntries([...new Set(problems)].sort().map((s) => [String(s), problemResponse(s)])),
-      },
-    };
-  }
-  return {
-    openapi: '3.1.0',
-    info: { title: options.title, version: '1.0.0', description: options.description },
-    paths,
-    components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: { Problem: problemSchema },
-    },
-  };
 }

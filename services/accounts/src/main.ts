@@ -11,7 +11,8 @@ import { isFailure } from '@tulity/adapters/core/failure';
 import { startConsumer } from '@tulity/adapters/events/consumer';
 import { createOutbox } from '@tulity/adapters/events/outbox';
 import { createHttpApp } from '@tulity/adapters/http/app';
-import { buildRouter, openApiDocument } from '@tulity/adapters/http/routes';
+import { openApiDocument } from '@tulity/adapters/http/openapi';
+import { buildRouter } from '@tulity/adapters/http/routes';
 import { kafkaReadiness, type Kafka } from '@tulity/adapters/kafka/client';
 import type { Logger } from '@tulity/adapters/logger';
 import type { Metrics } from '@tulity/adapters/metrics';
@@ -31,6 +32,7 @@ import { createArgon2PasswordHasher } from './adapters/crypto/argon2-password-ha
 import { createAccessTokenSigner } from './adapters/crypto/access-token-signer';
 import { refreshTokenCodec } from './adapters/crypto/refresh-token-codec';
 import { proxyTrust, type ProxyTrust } from './adapters/http/client-address';
+import { accountsApi } from './adapters/http/openapi';
 import { accountsRoutes, type AccountsUseCases } from './adapters/http/routes';
 import { createLoginThrottle, pruneLoginAttempts } from './adapters/postgres/login-throttle';
 import { pruneEndedSessions } from './adapters/postgres/session.repository';
@@ -141,11 +143,7 @@ export function buildApp(deps: Deps) {
     logger,
     metrics,
     bodyLimit: 16 * 1024,
-    openapi: openApiDocument(routes, {
-      title: 'Tulity accounts',
-      description:
-        'Users, roles and sessions. Access tokens are ES256 JWTs verified by every service with the keys at /api/v1/auth/jwks.',
-    }),
+    openapi: openApiDocument(routes, accountsApi),
     routers: [buildRouter(routes, { authenticator })],
     readiness: {
       database: () => db.raw('select 1'),

@@ -1,5 +1,6 @@
 import { describe, test, beforeAll, afterAll, expect } from '@jest/globals';
 import jwt from 'jsonwebtoken';
+import { accountsDocument } from '../src/adapters/http/openapi';
 import { adminPassword, logIn, register, startAccounts, type Harness, type Session } from './harness';
 
 const kidOf = (token: string) => jwt.decode(token, { complete: true })?.header.kid;
@@ -352,6 +353,10 @@ describe('accounts over HTTP', () => {
       '/api/v1/auth/refresh',
       '/api/v1/users',
       '/api/v1/users/{id}',
+      '/health/live',
+      '/health/ready',
+      '/metrics',
+      '/openapi.json',
     ]);
     const register = doc.body.paths['/api/v1/users'].post;
     expect(register.requestBody.content['application/json'].schema.required.sort()).toEqual([
@@ -363,5 +368,10 @@ describe('accounts over HTTP', () => {
     ]);
     expect(register.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
     expect(doc.body.paths['/api/v1/auth/login'].post.security).toEqual([]);
+  });
+
+  test('serves the document that npm run openapi:generate builds offline', async () => {
+    // Built from the route table's declarations alone: the web client's types come from it.
+    expect((await h.call('GET', '/openapi.json')).body).toEqual(JSON.parse(JSON.stringify(accountsDocument())));
   });
 });

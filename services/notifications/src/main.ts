@@ -8,7 +8,8 @@ import { commonSettings, setting } from '@tulity/adapters/config';
 import type { EventCatalogue } from '@tulity/adapters/events/catalogue';
 import { startConsumer } from '@tulity/adapters/events/consumer';
 import { createHttpApp } from '@tulity/adapters/http/app';
-import { buildRouter, openApiDocument } from '@tulity/adapters/http/routes';
+import { openApiDocument } from '@tulity/adapters/http/openapi';
+import { buildRouter } from '@tulity/adapters/http/routes';
 import { kafkaReadiness, type Kafka } from '@tulity/adapters/kafka/client';
 import type { Logger } from '@tulity/adapters/logger';
 import { startLoop } from '@tulity/adapters/loop';
@@ -34,6 +35,7 @@ import {
 } from './application/view-notifications';
 import { ticketCodec } from './adapters/crypto/ticket-codec';
 import { alertmanagerRouter } from './adapters/http/alertmanager';
+import { notificationsApi } from './adapters/http/openapi';
 import { notificationRoutes } from './adapters/http/routes';
 import { createStreamHub } from './adapters/http/stream';
 import { consumerCatalogue, eventHandlers } from './adapters/kafka/handlers';
@@ -160,11 +162,7 @@ export function buildApp({ db, databaseUrl, kafka, logger, metrics, authenticato
     metrics,
     // Alertmanager batches alerts; the webhook schema bounds what is read from them.
     bodyLimit: 256 * 1024,
-    openapi: openApiDocument(routes, {
-      title: 'Tulity notifications',
-      description:
-        "Per-user notifications derived from the shop's events, admin announcements, and a live stream (Server-Sent Events).",
-    }),
+    openapi: openApiDocument(routes, notificationsApi),
     routers: [
       buildRouter(routes, { authenticator }),
       ...(config.alertWebhookSecret ? [alertmanagerRouter(useCases.receiveAlerts, config.alertWebhookSecret)] : []),

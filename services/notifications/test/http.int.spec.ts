@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@tulity/adapters/testing/events';
+import { notificationsDocument } from '../src/adapters/http/openapi';
 import {
   seedUsers,
   startService,
@@ -229,6 +230,18 @@ describe('stream tickets', () => {
       code: 'STREAM.LAST_EVENT_ID_INVALID',
     });
     expect(await streamAnswer(streamUrl(service, t))).toEqual({ status: 200 });
+  });
+});
+
+describe('the OpenAPI document', () => {
+  test('is the one that npm run openapi:generate builds offline, the stream and the webhook included', async () => {
+    const served = (await service.http.call('GET', '/openapi.json')).body;
+    // Built from the route table's declarations alone: the web client's types come from it.
+    expect(served).toEqual(JSON.parse(JSON.stringify(notificationsDocument())));
+    expect(
+      served.paths['/api/v1/notifications/stream'].get.responses['200'].content['text/event-stream'],
+    ).toBeDefined();
+    expect(served.paths['/internal/alertmanager'].post.operationId).toBe('receiveAlerts');
   });
 });
 

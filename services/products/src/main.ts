@@ -11,7 +11,8 @@ import type { EventCatalogue } from '@tulity/adapters/events/catalogue';
 import { startConsumer } from '@tulity/adapters/events/consumer';
 import { createOutbox } from '@tulity/adapters/events/outbox';
 import { createHttpApp } from '@tulity/adapters/http/app';
-import { buildRouter, openApiDocument } from '@tulity/adapters/http/routes';
+import { openApiDocument } from '@tulity/adapters/http/openapi';
+import { buildRouter } from '@tulity/adapters/http/routes';
 import { kafkaReadiness } from '@tulity/adapters/kafka/client';
 import type { Knex } from '@tulity/adapters/postgres/database';
 import { runService, type ServiceRuntime } from '@tulity/adapters/service/run';
@@ -40,6 +41,7 @@ import {
   listUnits,
 } from './application/view-catalogue';
 import { getStock, listMovements } from './application/view-stock';
+import { productsApi } from './adapters/http/openapi';
 import { productsRoutes } from './adapters/http/routes';
 import { consumerCatalogue, eventHandlers } from './adapters/kafka/handlers';
 import { createUnitOfWork } from './adapters/postgres/unit-of-work';
@@ -113,11 +115,7 @@ export function buildApp({ db, kafka, logger, metrics, authenticator, outgoing }
     service,
     logger,
     metrics,
-    openapi: openApiDocument(routes, {
-      title: 'Tulity products',
-      description:
-        'Catalogue (categories, units, products, unit levels, prices) and stock ledger. Money in integer minor units; stock in base units.',
-    }),
+    openapi: openApiDocument(routes, productsApi),
     routers: [buildRouter(routes, { authenticator })],
     readiness: {
       database: () => db.raw('select 1'),

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import { catalogue } from '@tulity/contracts';
 import { createLogger } from '@tulity/adapters/logger';
 import type { Knex } from '@tulity/adapters/postgres/database';
 import { announceDue } from '../src/adapters/price-announcer';
 import { buildUseCases, productsDeps } from '../src/main';
+import { productsDocument } from '../src/adapters/http/openapi';
 import * as schemas from '../src/adapters/http/schemas';
 import { buildCatalogue, emptyTables, productsDatabase, startProducts, type ProductsApi } from './harness';
 
@@ -377,6 +379,37 @@ describe('deletes are refused while referenced', () => {
   });
 });
 
+describe("a product's detail", () => {
+  test('answers what the separate reads answer: reserved stock, levels, and per level the latest effective price', async () => {
+    const { product, pieceLevel, boxLevel, boxPrice } = await buildCatalogue(api);
+    const path = `/api/v1/products/${product.id}`;
+    await api.call('POST', `${path}/stock/adjustments`, { body: { delta: 100, reason: 'count' } });
+    await useCasesAt(new Date()).reserveStock({
+      correlationId: 'detail-test',
+      saleId: randomUUID(),
+      lines: [{ productId: product.id, unitLevelId: boxLevel.id, quantity: 2 }],
+    });
+    const raised = await api.call('POST', `${path}/prices`, {
+      body: { unitLevelId: pieceLevel.id, sellPrice: 175, buyPrice: 95 },
+    });
+    await api.call('POST', `${path}/prices`, {
+      body: { unitLevelId: pieceLevel.id, sellPrice: 199, buyPrice: 95, effectiveFrom: '2099-01-01T00:00:00Z' },
+    });
+
+    const detail = (await api.call('GET', path)).body;
+
+    expect(detail.stock).toEqual((await api.call('GET', `${path}/stock`)).body);
+    expect(detail.stock).toMatchObject({ quantity: 52, reserved: 48 });
+    expect(detail.unitLevels).toEqual((await api.call('GET', `${path}/unit-levels`)).body.items);
+    expect(detail.currentPrices.sort((a: any, b: any) => a.sellPrice - b.sellPrice)).toEqual([raised.body, boxPrice]);
+    const { stockQuantity, ...listed } = (await api.call('GET', `/api/v1/products?q=${product.sku}`)).body.items[0];
+    expect(stockQuantity).toBe(52);
+    const { stock: _stock, unitLevels: _levels, currentPrices: _prices, ...own } = detail;
+    expect(own).toEqual(listed);
+    expect((await api.call('GET', `/api/v1/products/${randomUUID()}`)).body.code).toBe('PRODUCT.NOT_FOUND');
+  });
+});
+
 describe('stock by hand', () => {
   test('adjustments carry their reason into the ledger and stock equals the sum of movements', async () => {
     const { product } = await buildCatalogue(api);
@@ -456,5 +489,12 @@ describe('lists', () => {
     ).toBeDefined();
     expect(doc.paths['/api/v1/products'].get['x-roles']).toEqual(['admin', 'manager', 'cashier']);
     expect(doc.paths['/api/v1/products'].post['x-roles']).toEqual(['admin', 'manager']);
+  });
+
+  test('serves the document that npm run openapi:generate builds offline', async () => {
+    // Built from the route table's declarations alone: the web client's types come from it.
+    expect((await api.call('GET', '/openapi.json', { role: null })).body).toEqual(
+      JSON.parse(JSON.stringify(productsDocument())),
+    );
   });
 });

@@ -10,7 +10,8 @@ import type { EventCatalogue } from '@tulity/adapters/events/catalogue';
 import { startConsumer } from '@tulity/adapters/events/consumer';
 import { createOutbox } from '@tulity/adapters/events/outbox';
 import { createHttpApp } from '@tulity/adapters/http/app';
-import { buildRouter, openApiDocument } from '@tulity/adapters/http/routes';
+import { openApiDocument } from '@tulity/adapters/http/openapi';
+import { buildRouter } from '@tulity/adapters/http/routes';
 import { kafkaReadiness } from '@tulity/adapters/kafka/client';
 import type { Logger } from '@tulity/adapters/logger';
 import { startLoop, type Loop } from '@tulity/adapters/loop';
@@ -29,6 +30,7 @@ import { returnSale } from './application/return-sale';
 import { settleSale } from './application/settle-sale';
 import { priceChanged, productAnnounced, productDeleted } from './application/sync-catalogue';
 import { presentPurchase, presentReturnCreated, presentSale } from './adapters/http/presenters';
+import { transactionsApi } from './adapters/http/openapi';
 import { transactionRoutes } from './adapters/http/routes';
 import { consumerCatalogue, eventHandlers } from './adapters/kafka/handlers';
 import { createUnitOfWork } from './adapters/postgres/unit-of-work';
@@ -96,12 +98,7 @@ export function buildApp({ db, kafka, logger, metrics, authenticator, useCases }
     service,
     logger,
     metrics,
-    openapi: openApiDocument(routes, {
-      title: 'Tulity transactions',
-      description:
-        'Sales (a saga with products: pending → confirmed | rejected | cancelled), returns, purchases and daily reports. ' +
-        'Money in integer minor units; POSTs that create money movements honour Idempotency-Key.',
-    }),
+    openapi: openApiDocument(routes, transactionsApi),
     routers: [buildRouter(routes, { authenticator })],
     readiness: { database: () => db.raw('select 1'), kafka: kafkaReadiness(kafka) },
   });

@@ -2,6 +2,7 @@
 // feeding the read model: Idempotency-Key, bad input, who may do what, lists, reports, OpenAPI.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { transactionsDocument } from '../src/adapters/http/openapi';
 import { buildUseCases, transactionsDeps } from '../src/main';
 import { buildProduct, settled, startSystem, stockOf, uniqueSku, waitFor, type Caller, type System } from './harness';
 
@@ -315,7 +316,18 @@ describe('lists, reports and the document', () => {
       '/api/v1/sales/{id}/lines',
       '/api/v1/sales/{id}/lines/{lineId}',
       '/api/v1/sales/{id}/returns',
+      '/health/live',
+      '/health/ready',
+      '/metrics',
+      '/openapi.json',
     ]);
     expect(document.paths['/api/v1/purchases'].post['x-roles']).toEqual(['manager', 'admin']);
+  });
+
+  test('serves the document that npm run openapi:generate builds offline', async () => {
+    // Built from the route table's declarations alone: the web client's types come from it.
+    expect((await system.transactions.call('GET', '/openapi.json')).body).toEqual(
+      JSON.parse(JSON.stringify(transactionsDocument())),
+    );
   });
 });

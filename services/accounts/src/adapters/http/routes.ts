@@ -53,6 +53,7 @@ export function accountsRoutes(useCases: AccountsUseCases, options: RouteOptions
     route({
       method: 'post',
       path: '/auth/login',
+      operationId: 'logIn',
       tag: 'auth',
       access: 'public',
       body: loginBody,
@@ -72,6 +73,7 @@ export function accountsRoutes(useCases: AccountsUseCases, options: RouteOptions
     route({
       method: 'post',
       path: '/auth/refresh',
+      operationId: 'refreshTokens',
       tag: 'auth',
       access: 'public',
       body: refreshBody,
@@ -87,6 +89,7 @@ export function accountsRoutes(useCases: AccountsUseCases, options: RouteOptions
     route({
       method: 'post',
       path: '/auth/logout',
+      operationId: 'logOut',
       tag: 'auth',
       access: 'any-role',
       status: 204,
@@ -99,6 +102,7 @@ export function accountsRoutes(useCases: AccountsUseCases, options: RouteOptions
     route({
       method: 'get',
       path: '/auth/me',
+      operationId: 'getCurrentUser',
       tag: 'auth',
       access: 'any-role',
       response: userResponse,
@@ -111,6 +115,7 @@ export function accountsRoutes(useCases: AccountsUseCases, options: RouteOptions
     route({
       method: 'get',
       path: '/auth/jwks',
+      operationId: 'getSigningKeys',
       tag: 'auth',
       access: 'public',
       response: jwksResponse,
@@ -123,6 +128,7 @@ export function accountsRoutes(useCases: AccountsUseCases, options: RouteOptions
     route({
       method: 'get',
       path: '/users',
+      operationId: 'listUsers',
       tag: 'users',
       access: ['admin', 'manager'],
       query: listQuery,
@@ -135,6 +141,7 @@ export function accountsRoutes(useCases: AccountsUseCases, options: RouteOptions
     route({
       method: 'post',
       path: '/users',
+      operationId: 'registerUser',
       tag: 'users',
       access: ['admin'],
       body: registerBody,
@@ -151,6 +158,7 @@ export function accountsRoutes(useCases: AccountsUseCases, options: RouteOptions
     route({
       method: 'get',
       path: '/users/:id',
+      operationId: 'getUser',
       tag: 'users',
       access: 'any-role',
       response: userResponse,
@@ -163,6 +171,7 @@ export function accountsRoutes(useCases: AccountsUseCases, options: RouteOptions
     route({
       method: 'patch',
       path: '/users/:id',
+      operationId: 'updateUser',
       tag: 'users',
       access: 'any-role',
       body: updateBody,
@@ -183,6 +192,7 @@ export function accountsRoutes(useCases: AccountsUseCases, options: RouteOptions
     route({
       method: 'delete',
       path: '/users/:id',
+      operationId: 'deleteUser',
       tag: 'users',
       access: ['admin'],
       status: 204,

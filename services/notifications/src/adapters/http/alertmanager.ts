@@ -2,7 +2,9 @@
 // only when TULITY_ALERT_WEBHOOK_SECRET is set, to `Authorization: Bearer <that secret>`.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Router from '@koa/router';
+import { z } from 'zod';
 import type { AppState } from '@tulity/adapters/http/app';
+import { bodyResponse, problemResponse, type Endpoint } from '@tulity/adapters/http/openapi';
 import { toProblem } from '@tulity/adapters/http/problems';
 import { parseInput } from '@tulity/adapters/http/validation';
 import type { Alert } from '../../domain/alert';
@@ -11,6 +13,22 @@ import type { UseCases } from '../../main';
 import { alertmanagerBody } from './schemas';
 
 export const alertmanagerPath = '/internal/alertmanager';
+
+/** The webhook in the OpenAPI document. */
+export const alertmanagerEndpoint: Endpoint = {
+  method: 'post',
+  path: alertmanagerPath,
+  operationId: 'receiveAlerts',
+  summary: 'Alertmanager webhook (version 4): each alert state change notifies every active admin',
+  description: 'Answers 404 unless the service runs with TULITY_ALERT_WEBHOOK_SECRET.',
+  tag: 'alerts',
+  security: 'webhookSecret',
+  body: alertmanagerBody,
+  responses: {
+    200: bodyResponse('Received; repeats of an alert notify nobody again', z.object({ notified: z.number().int() })),
+    ...Object.fromEntries([400, 401, 404, 413, 415].map((status) => [status, problemResponse(status)])),
+  },
+};
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 

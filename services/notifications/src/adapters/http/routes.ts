@@ -12,6 +12,7 @@ import {
   announcementResponse,
   lastEventId,
   markBody,
+  notificationEvents,
   notificationListQuery,
   notificationPageResponse,
   notificationResponse,
@@ -38,6 +39,7 @@ export function notificationRoutes(useCases: UseCases, hub: StreamHub): Route[] 
     route({
       method: 'get',
       path: '/notifications',
+      operationId: 'listNotifications',
       tag,
       summary: 'My notifications, newest first, with my unread count',
       query: notificationListQuery,
@@ -48,6 +50,7 @@ export function notificationRoutes(useCases: UseCases, hub: StreamHub): Route[] 
     route({
       method: 'post',
       path: '/notifications/read-all',
+      operationId: 'markAllNotificationsRead',
       tag,
       summary: 'Mark all my notifications read',
       response: readAllResponse,
@@ -58,6 +61,7 @@ export function notificationRoutes(useCases: UseCases, hub: StreamHub): Route[] 
     route({
       method: 'post',
       path: '/notifications/stream-tickets',
+      operationId: 'createStreamTicket',
       tag,
       status: 201,
       response: ticketResponse,
@@ -80,9 +84,12 @@ export function notificationRoutes(useCases: UseCases, hub: StreamHub): Route[] 
     route({
       method: 'get',
       path: streamPath,
+      operationId: 'streamNotifications',
       tag,
       access: 'public',
       query: streamQuery,
+      response: notificationEvents,
+      responseType: 'text/event-stream',
       problems: [401, 429],
       summary:
         'My notifications as Server-Sent Events (id = sequence; send Last-Event-ID to resume); authenticated by ?ticket=',
@@ -104,6 +111,7 @@ export function notificationRoutes(useCases: UseCases, hub: StreamHub): Route[] 
     route({
       method: 'get',
       path: '/notifications/announcements',
+      operationId: 'listAnnouncements',
       tag,
       access: ['admin'],
       summary: 'Announcements, newest first',
@@ -114,6 +122,7 @@ export function notificationRoutes(useCases: UseCases, hub: StreamHub): Route[] 
     route({
       method: 'post',
       path: '/notifications/announcements',
+      operationId: 'createAnnouncement',
       tag,
       access: ['admin'],
       status: 201,
@@ -128,6 +137,7 @@ export function notificationRoutes(useCases: UseCases, hub: StreamHub): Route[] 
     route({
       method: 'delete',
       path: '/notifications/announcements/:id',
+      operationId: 'deleteAnnouncement',
       tag,
       access: ['admin'],
       status: 204,
@@ -138,6 +148,7 @@ export function notificationRoutes(useCases: UseCases, hub: StreamHub): Route[] 
     route({
       method: 'get',
       path: '/notifications/:id',
+      operationId: 'getNotification',
       tag,
       summary: 'One of my notifications',
       response: notificationResponse,
@@ -148,6 +159,7 @@ export function notificationRoutes(useCases: UseCases, hub: StreamHub): Route[] 
     route({
       method: 'patch',
       path: '/notifications/:id',
+      operationId: 'markNotification',
       tag,
       summary: 'Mark one of my notifications read or unread',
       body: markBody,
@@ -166,6 +178,7 @@ export function notificationRoutes(useCases: UseCases, hub: StreamHub): Route[] 
     route({
       method: 'delete',
       path: '/notifications/:id',
+      operationId: 'deleteNotification',
       tag,
       status: 204,
       summary: 'Delete one of my notifications',

@@ -50,6 +50,13 @@ export const lastEventId = z
   .regex(/^\d{1,15}$/)
   .transform(Number);
 
+/** The stream itself, as a text/event-stream body. */
+export const notificationEvents = z
+  .string()
+  .describe(
+    'Server-Sent Events: `notification` events whose id is the sequence and whose data is a notification as JSON; comment lines are heartbeats',
+  );
+
 const link = z.object({ resource: z.string(), id: z.string() }).nullable();
 export const notificationResponse = z.object({
   id: z.uuid(),

@@ -19,6 +19,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'get',
       path: '/categories',
+      operationId: 'listCategories',
       tag: 'categories',
       summary: 'List categories',
       access: readers,
@@ -29,6 +30,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'get',
       path: '/categories/:id',
+      operationId: 'getCategory',
       tag: 'categories',
       summary: 'A category',
       access: readers,
@@ -38,6 +40,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'post',
       path: '/categories',
+      operationId: 'createCategory',
       tag: 'categories',
       summary: 'Create a category',
       access: writers,
@@ -50,6 +53,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'patch',
       path: '/categories/:id',
+      operationId: 'updateCategory',
       tag: 'categories',
       summary: 'Update a category',
       access: writers,
@@ -62,6 +66,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'delete',
       path: '/categories/:id',
+      operationId: 'deleteCategory',
       tag: 'categories',
       summary: 'Delete a category (409 while products use it)',
       access: writers,
@@ -73,6 +78,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'get',
       path: '/units',
+      operationId: 'listUnits',
       tag: 'units',
       summary: 'List units',
       access: readers,
@@ -83,6 +89,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'get',
       path: '/units/:id',
+      operationId: 'getUnit',
       tag: 'units',
       summary: 'A unit',
       access: readers,
@@ -92,6 +99,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'post',
       path: '/units',
+      operationId: 'createUnit',
       tag: 'units',
       summary: 'Create a unit',
       access: writers,
@@ -104,6 +112,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'patch',
       path: '/units/:id',
+      operationId: 'updateUnit',
       tag: 'units',
       summary: 'Update a unit',
       access: writers,
@@ -116,6 +125,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'delete',
       path: '/units/:id',
+      operationId: 'deleteUnit',
       tag: 'units',
       summary: 'Delete a unit (409 while products or unit levels use it)',
       access: writers,
@@ -127,6 +137,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'get',
       path: '/products',
+      operationId: 'listProducts',
       tag: 'products',
       summary: 'List products with their stock',
       access: readers,
@@ -137,6 +148,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'get',
       path: '/products/:id',
+      operationId: 'getProduct',
       tag: 'products',
       summary: 'A product with stock, unit levels and current prices',
       access: readers,
@@ -146,6 +158,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'post',
       path: '/products',
+      operationId: 'createProduct',
       tag: 'products',
       summary: 'Create a product (its base unit level and empty stock come with it)',
       access: writers,
@@ -158,6 +171,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'patch',
       path: '/products/:id',
+      operationId: 'updateProduct',
       tag: 'products',
       summary: 'Update a product',
       access: writers,
@@ -170,6 +184,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'delete',
       path: '/products/:id',
+      operationId: 'deleteProduct',
       tag: 'products',
       summary: 'Delete a product (409 while it has stock or reservations)',
       access: writers,
@@ -181,6 +196,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'get',
       path: '/products/:id/unit-levels',
+      operationId: 'listUnitLevels',
       tag: 'unit levels',
       summary: "A product's unit levels",
       access: readers,
@@ -191,6 +207,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'get',
       path: '/products/:id/unit-levels/:levelId',
+      operationId: 'getUnitLevel',
       tag: 'unit levels',
       summary: 'A unit level',
       access: readers,
@@ -201,6 +218,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'post',
       path: '/products/:id/unit-levels',
+      operationId: 'createUnitLevel',
       tag: 'unit levels',
       summary: 'Add a unit level (e.g. box = 24 pieces)',
       access: writers,
@@ -214,6 +232,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'patch',
       path: '/products/:id/unit-levels/:levelId',
+      operationId: 'updateUnitLevel',
       tag: 'unit levels',
       summary: "Change a unit level's factor",
       access: writers,
@@ -233,6 +252,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'delete',
       path: '/products/:id/unit-levels/:levelId',
+      operationId: 'deleteUnitLevel',
       tag: 'unit levels',
       access: writers,
       summary: 'Delete a unit level (409 for the base level or while prices use it)',
@@ -245,6 +265,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'get',
       path: '/products/:id/prices',
+      operationId: 'listPrices',
       tag: 'prices',
       summary: 'Price history of a product (newest first)',
       access: readers,
@@ -256,6 +277,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'get',
       path: '/products/:id/prices/:priceId',
+      operationId: 'getPrice',
       tag: 'prices',
       summary: 'A price',
       access: readers,
@@ -266,6 +288,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'post',
       path: '/products/:id/prices',
+      operationId: 'createPrice',
       tag: 'prices',
       summary: 'Set the sell and buy price of a unit level from a time on',
       access: writers,
@@ -286,6 +309,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'patch',
       path: '/products/:id/prices/:priceId',
+      operationId: 'updatePrice',
       tag: 'prices',
       summary: 'Change a price that has not taken effect yet',
       access: writers,
@@ -305,6 +329,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'delete',
       path: '/products/:id/prices/:priceId',
+      operationId: 'deletePrice',
       tag: 'prices',
       summary: 'Delete a price that has not taken effect yet',
       access: writers,
@@ -316,6 +341,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'get',
       path: '/products/:id/stock',
+      operationId: 'getStock',
       tag: 'stock',
       summary: 'Stock on hand and reserved, in base units',
       access: readers,
@@ -326,6 +352,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'post',
       path: '/products/:id/stock/adjustments',
+      operationId: 'adjustStock',
       tag: 'stock',
       summary: 'Adjust stock by hand, with a reason',
       access: writers,
@@ -339,6 +366,7 @@ export function productsRoutes(u: UseCases): Route[] {
     route({
       method: 'get',
       path: '/products/:id/stock-movements',
+      operationId: 'listStockMovements',
       tag: 'stock',
       summary: 'The stock ledger of a product (newest first)',
       access: readers,

@@ -47,6 +47,7 @@ export function transactionRoutes(useCases: UseCases): Route[] {
     route({
       method: 'get',
       path: '/sales',
+      operationId: 'listSales',
       tag: 'sales',
       access: everyone,
       summary: 'List sales (cashiers: their own)',
@@ -60,6 +61,7 @@ export function transactionRoutes(useCases: UseCases): Route[] {
     route({
       method: 'post',
       path: '/sales',
+      operationId: 'createSale',
       tag: 'sales',
       access: everyone,
       status: 201,
@@ -87,6 +89,7 @@ export function transactionRoutes(useCases: UseCases): Route[] {
     route({
       method: 'get',
       path: '/sales/:id',
+      operationId: 'getSale',
       tag: 'sales',
       access: everyone,
       summary: 'A sale with its lines',
@@ -97,6 +100,7 @@ export function transactionRoutes(useCases: UseCases): Route[] {
     route({
       method: 'get',
       path: '/sales/:id/lines',
+      operationId: 'listSaleLines',
       tag: 'sales',
       access: everyone,
       summary: "A sale's lines",
@@ -109,6 +113,7 @@ export function transactionRoutes(useCases: UseCases): Route[] {
     route({
       method: 'get',
       path: '/sales/:id/lines/:lineId',
+      operationId: 'getSaleLine',
       tag: 'sales',
       access: everyone,
       summary: 'One line of a sale',
@@ -121,6 +126,7 @@ export function transactionRoutes(useCases: UseCases): Route[] {
     route({
       method: 'post',
       path: '/sales/:id/cancel',
+      operationId: 'cancelSale',
       tag: 'sales',
       access: everyone,
       problems: [404, 409],
@@ -140,6 +146,7 @@ export function transactionRoutes(useCases: UseCases): Route[] {
     route({
       method: 'get',
       path: '/sales/:id/returns',
+      operationId: 'listSaleReturns',
       tag: 'sales',
       access: everyone,
       summary: "A sale's returns",
@@ -152,6 +159,7 @@ export function transactionRoutes(useCases: UseCases): Route[] {
     route({
       method: 'post',
       path: '/sales/:id/returns',
+      operationId: 'createSaleReturn',
       tag: 'sales',
       access: managers,
       status: 201,
@@ -172,6 +180,7 @@ export function transactionRoutes(useCases: UseCases): Route[] {
     route({
       method: 'get',
       path: '/purchases',
+      operationId: 'listPurchases',
       tag: 'purchases',
       access: managers,
       summary: 'List purchases',
@@ -185,6 +194,7 @@ export function transactionRoutes(useCases: UseCases): Route[] {
     route({
       method: 'post',
       path: '/purchases',
+      operationId: 'createPurchase',
       tag: 'purchases',
       access: managers,
       status: 201,
@@ -205,6 +215,7 @@ export function transactionRoutes(useCases: UseCases): Route[] {
     route({
       method: 'get',
       path: '/purchases/:id',
+      operationId: 'getPurchase',
       tag: 'purchases',
       access: managers,
       summary: 'A purchase with its lines',
@@ -215,6 +226,7 @@ export function transactionRoutes(useCases: UseCases): Route[] {
     route({
       method: 'get',
       path: '/purchases/:id/lines',
+      operationId: 'listPurchaseLines',
       tag: 'purchases',
       access: managers,
       summary: "A purchase's lines",
@@ -225,6 +237,7 @@ export function transactionRoutes(useCases: UseCases): Route[] {
     route({
       method: 'get',
       path: '/purchases/:id/lines/:lineId',
+      operationId: 'getPurchaseLine',
       tag: 'purchases',
       access: managers,
       summary: 'One line of a purchase',
@@ -237,6 +250,7 @@ export function transactionRoutes(useCases: UseCases): Route[] {
     route({
       method: 'get',
       path: '/reports/daily',
+      operationId: 'getDailyReport',
       tag: 'reports',
       access: managers,
       summary: 'Sales per day in a time zone: count, revenue, by status and payment method, top products',
