@@ -214,7 +214,8 @@ export function apiProxy(serviceUrls: Record<string, string>, limits: ProxyLimit
       });
     });
     ctx.status = response.statusCode ?? 502;
-    for (const [name, value] of Object.entries(endToEnd(response.headers))) ctx.set(name, value);
+    // Cookies of this origin are the web server's own (the session cookie): a service never sets them.
+    for (const [name, value] of Object.entries(endToEnd(response.headers, ['set-cookie']))) ctx.set(name, value);
     // An answer cut short upstream (idle too long, service gone) is cut short here, not left hanging.
     response.once('close', () => {
       if (!response.complete && !ctx.res.writableFinished) ctx.res.destroy();

@@ -136,6 +136,8 @@ describe('the web proxy refuses to be an open proxy', () => {
         'keep-alive': 'timeout=5',
         'proxy-authenticate': 'Basic realm="upstream"',
         upgrade: 'h2c',
+        // A service may not set or overwrite cookies of the web origin (the session cookie among them).
+        'set-cookie': 'tulity_session=planted; Path=/session',
       });
       res.end('canary');
     });
@@ -266,7 +268,7 @@ describe('the web proxy refuses to be an open proxy', () => {
     }
     expect(sent.authorization).toBe('Bearer the-callers-token');
     expect(sent.host).toBe(`127.0.0.1:${service.port}`);
-    for (const name of ['x-internal', 'proxy-authenticate', 'upgrade', 'keep-alive']) {
+    for (const name of ['x-internal', 'proxy-authenticate', 'upgrade', 'keep-alive', 'set-cookie']) {
       expect({ [name]: answer.headers[name] }).toEqual({ [name]: undefined });
     }
     expect(answer.headers['x-canary']).toBe('end-to-end');
