@@ -1,0 +1,149 @@
+import { describe, expect, test } from '@jest/globals';
+import { renderChart } from './chart';
+import type { BenchReport, HttpFigures, Kind } from './model';
+import { ratioToBaseline, renderMarkdown, renderText } from './report';
+
+const figures = (name: string, kind: Kind, requestsPerSecond: number, p99: number, baseline = false): HttpFigures => ({
+  name,
+  kind,
+  baseline,
+  requestsPerSecond,
+  p50: p99 / 4,
+  p99,
+  max: p99 * 2,
+  requests: requestsPerSecond * 10,
+  non2xx: 0,
+  errors: 0,
+});
+
+const http = [
+  figures('products GET /api/v1/products/:id', 'read', 4000, 30),
+  figures('bare Koa + pg primary-key read', 'read', 5000, 12, true),
+  figures('bare Koa hello', 'hello', 20000, 4, true),
+  figures('products GET /health/live', 'hello', 10000, 6),
+  figures('bare Koa + pg single insert', 'write', 4000, 14, true),
+  figures('products POST /api/v1/categories', 'write', 1000, 70),
+];
+
+const report: BenchReport = {
+  runId: 'r1',
+  startedAt: '2026-11-29T07:00:00.000Z',
+  loadBefore: '1.50 1.20 1.00 2/500 99',
+  loadAfter: '2.50 1.40 1.10 2/500 120',
+  settings: { connections: 32, durationSeconds: 10, warmupSeconds: 3, generator: 'autocannon' },
+  http,
+  mix: {
+    seconds: 30,
+    users: 32,
+    requestsPerSecond: 812.4,
+    actions: [{ name: 'POST /sales (1-3 lines)', count: 3000, errors: 2, p50: 12.25, p99: 48, max: 90 }],
+    failures: [{ what: 'POST /sales (1-3 lines): 422 LINES.UNUSABLE', count: 2 }],
+    processes: [{ service: 'products', pid: 42, rssStartMb: 150.2, rssEndMb: 160.7, rssMaxMb: 171, cpuPercent: 63.4 }],
+  },
+  deliveries: {
+    written: 10,
+    expected: 12,
+    applied: 11,
+    lost: 1,
+    appliedTwice: 0,
+    lostSample: ['t.X e9 → products'],
+    duplicates: [],
+    skipped: ['t.Y → transactions: declared in contracts/src/catalogue.ts, never applied'],
+    elsewhere: ['1 to products, by group products in database tulity_products_test'],
+  },
+  soak: {
+    minutes: 10,
+    warmupSeconds: 60,
+    series: [{ service: 'products', samplesMb: [100, 104, 120], growthPercent: 20 }],
+  },
+};
+
+describe('ratios', () => {
+  test('each endpoint is divided by the baseline of its kind from the same run', () => {
+    expect(ratioToBaseline(http, http[0]!)).toBeCloseTo(0.8);
+    expect(ratioToBaseline(http, http[3]!)).toBeCloseTo(0.5);
+    expect(ratioToBaseline(http, http[5]!)).toBeCloseTo(0.25);
+  });
+
+  test('is NaN when the run has no baseline of that kind', () => {
+    expect(ratioToBaseline(http.slice(0, 1), http[0]!)).toBeNaN();
+  });
+});
+
+describe('Markdown report', () => {
+  const markdown = renderMarkdown(report, 'chart.svg');
+
+  test('has a row per endpoint with its figures, ratio and target verdict', () => {
+    expect(markdown).toContain(
+      '| products GET /api/v1/products/:id | 4,000 | 7.5 ms | 30 ms | 60 ms | 0 | 0.80 | ≥ 0.7: yes |',
+    );
+    expect(markdown).toContain(
+      '| products POST /api/v1/categories | 1,000 | 18 ms | 70 ms | 140 ms | 0 | 0.25 | ≥ 0.6: no |',
+    );
+    expect(markdown).toContain('| bare Koa hello | 20,000 | 1.0 ms | 4.0 ms | 8.0 ms | 0 | 1 |  |');
+  });
+
+  test('puts each endpoint after the baseline it is compared with', () => {
+    const order = [
+      'bare Koa + pg primary-key read',
+      'products GET /api/v1/products/:id',
+      'bare Koa + pg single insert',
+      'products POST /api/v1/categories',
+      'bare Koa hello',
+      'products GET /health/live',
+    ];
+    const positions = order.map((name) => markdown.indexOf(`| ${name} |`));
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  });
+
+  test('keeps the load average, the chart, the losses and the soak verdict', () => {
+    expect(markdown).toContain('load average before: 1.50 1.20 1.00 2/500 99; after: 2.50 1.40 1.10 2/500 120');
+    expect(markdown).toContain('![requests/s and p99 per endpoint](chart.svg)');
+    expect(markdown).toContain('| 10 | 12 | 11 | 1 | 0 |');
+    expect(markdown).toContain('lost: t.X e9 → products');
+    expect(markdown).toContain('not counted: t.Y → transactions');
+    expect(markdown).toContain(
+      'lost here, applied elsewhere: 1 to products, by group products in database tulity_products_test',
+    );
+    expect(markdown).toContain('| products | 100 MB | 120 MB | 20.0 % | no |');
+  });
+
+  test('has the mix per action with its failures, and the memory and CPU of each service', () => {
+    expect(markdown).toContain('32 users without think time, 30 s, 812 requests/s in all');
+    expect(markdown).toContain('| POST /sales (1-3 lines) | 3,000 | 2 | 12 ms | 48 ms | 90 ms |');
+    expect(markdown).toContain('failed 2 ×: POST /sales (1-3 lines): 422 LINES.UNUSABLE');
+    expect(markdown).toContain('| products | 42 | 150 MB | 161 MB | 171 MB | 63 % of a core |');
+  });
+
+  test('the terminal table holds the same figures, aligned', () => {
+    const text = renderText(report);
+    expect(text).toMatch(/products GET \/api\/v1\/products\/:id +4,000 +7\.5 ms +30 ms +60 ms +0 +0\.80 +≥ 0\.7: yes/);
+  });
+});
+
+describe('SVG chart', () => {
+  const svg = renderChart(http, 'run <r1> & co');
+
+  test('is one well-formed svg document with an escaped title', () => {
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trim().endsWith('</svg>')).toBe(true);
+    expect(svg).toContain('run &lt;r1&gt; &amp; co');
+    expect(svg).not.toContain('<r1>');
+  });
+
+  test('draws a requests/s bar and a p99 bar per endpoint, scaled to the largest', () => {
+    const bars = [...svg.matchAll(/<rect x="\d+" y="\d+" width="([\d.]+)" height="18" fill="(#[0-9a-f]{6})"/g)];
+    expect(bars).toHaveLength(http.length * 2);
+    const widths = bars.map((bar) => Number(bar[1]));
+    // The hello baseline has the most requests/s and the categories write the highest p99: full width.
+    expect(Math.max(...widths)).toBe(300);
+    expect(svg).toMatch(/<title>bare Koa hello: 20,000 requests\/s<\/title>/);
+    expect(svg).toMatch(/<title>products POST \/api\/v1\/categories: p99 70 ms<\/title>/);
+  });
+
+  test('greys the baselines and colours endpoints by their target', () => {
+    expect(svg).toMatch(/fill="#9e9e9e"><title>bare Koa hello/);
+    expect(svg).toMatch(/fill="#2e7d32"><title>products GET \/api\/v1\/products\/:id/);
+    expect(svg).toMatch(/fill="#c62828"><title>products POST \/api\/v1\/categories/);
+  });
+});

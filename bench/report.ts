@@ -1,0 +1,192 @@
+// The bench's figures as text: a plain table for the terminal and a Markdown report. Pure.
+import { baselineOf, targetRatio, type BenchReport, type HttpFigures } from './model';
+import { ratio } from './stats';
+
+const P99_TARGET_MS = 50;
+const E2E_P99_TARGET_MS = 100;
+const SOAK_GROWTH_TARGET = 10;
+
+export const formatCount = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en') : '–');
+export const formatMs = (n: number) =>
+  !Number.isFinite(n) ? '–' : n < 10 ? `${n.toFixed(1)} ms` : `${Math.round(n)} ms`;
+const formatRatio = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
+const formatPercent = (n: number) => (Number.isFinite(n) ? `${n.toFixed(1)} %` : '–');
+
+/** An endpoint's requests/s over its baseline's in the same run (1 for a baseline itself). */
+export function ratioToBaseline(rows: readonly HttpFigures[], row: HttpFigures): number {
+  const baseline = rows.find((candidate) => candidate.baseline && candidate.name === baselineOf[row.kind]);
+  return baseline ? ratio(row.requestsPerSecond, baseline.requestsPerSecond) : Number.NaN;
+}
+
+/** Baselines first, then each kind's endpoints after their baseline. */
+export function ordered(rows: readonly HttpFigures[]): HttpFigures[] {
+  const rank = { read: 0, write: 1, hello: 2 } as const;
+  return [...rows].sort((a, b) => rank[a.kind] - rank[b.kind] || Number(b.baseline) - Number(a.baseline));
+}
+
+function httpRows(report: BenchReport): string[][] {
+  return ordered(report.http).map((row) => {
+    const share = ratioToBaseline(report.http, row);
+    const verdict = row.baseline ? '' : share >= targetRatio[row.kind] ? 'yes' : 'no';
+    return [
+      row.name,
+      formatCount(row.requestsPerSecond),
+      formatMs(row.p50),
+      formatMs(row.p99),
+      formatMs(row.max),
+      formatCount(row.non2xx + row.errors),
+      row.baseline ? '1' : formatRatio(share),
+      row.baseline ? '' : `≥ ${targetRatio[row.kind]}: ${verdict}`,
+    ];
+  });
+}
+
+const HTTP_HEADER = ['endpoint', 'requests/s', 'p50', 'p99', 'max', 'errors', 'ratio', 'target'];
+
+function markdownTable(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+interface Section {
+  title: string;
+  header: string[];
+  rows: string[][];
+  notes?: string[];
+}
+
+function sections(report: BenchReport): Section[] {
+  const out: Section[] = [];
+  if (report.http.length > 0) {
+    out.push({
+      title: `HTTP: ${report.settings.connections} connections, ${report.settings.durationSeconds} s each after ${report.settings.warmupSeconds} s of warm-up (${report.settings.generator})`,
+      header: HTTP_HEADER,
+      rows: httpRows(report),
+      notes: [
+        `p99 target: < ${P99_TARGET_MS} ms at this load. Errors: non-2xx answers plus socket errors and timeouts.`,
+      ],
+    });
+  }
+  const mix = report.mix;
+  if (mix) {
+    out.push({
+      title: `Retail mix: ${mix.users} users without think time, ${mix.seconds} s, ${formatCount(mix.requestsPerSecond)} requests/s in all`,
+      header: ['action', '2xx', 'errors', 'p50', 'p99', 'max'],
+      rows: mix.actions.map((a) => [
+        a.name,
+        formatCount(a.count),
+        formatCount(a.errors),
+        formatMs(a.p50),
+        formatMs(a.p99),
+        formatMs(a.max),
+      ]),
+      notes: [
+        'Latencies of the answered (2xx) requests; errors are other statuses and requests without an answer.',
+        ...mix.failures.map((f) => `failed ${formatCount(f.count)} ×: ${f.what}`),
+      ],
+    });
+    out.push({
+      title: 'Services under the mix (from /proc)',
+      header: ['service', 'pid', 'RSS start', 'RSS end', 'RSS max', 'CPU'],
+      rows: mix.processes.map((p) => [
+        p.service,
+        p.pid === null ? 'not found' : String(p.pid),
+        `${p.rssStartMb.toFixed(0)} MB`,
+        `${p.rssEndMb.toFixed(0)} MB`,
+        `${p.rssMaxMb.toFixed(0)} MB`,
+        `${p.cpuPercent.toFixed(0)} % of a core`,
+      ]),
+    });
+  }
+  const events = report.events;
+  if (events) {
+    out.push({
+      title: `Events end to end at ${formatCount(events.targetRate)} writes/s (achieved ${formatCount(events.achievedRate)}/s, ${events.seconds} s, ${formatCount(events.failedWrites)} failed writes): outbox created_at → consumer's inbox applied_at`,
+      header: ['event', 'consumer', 'events', 'p50', 'p99', 'max'],
+      rows: events.flows.map((f) => [
+        f.type,
+        f.service,
+        formatCount(f.count),
+        formatMs(f.p50),
+        formatMs(f.p99),
+        formatMs(f.max),
+      ]),
+      notes: [`p99 target: < ${E2E_P99_TARGET_MS} ms.`],
+    });
+  }
+  const deliveries = report.deliveries;
+  if (deliveries) {
+    out.push({
+      title: "Deliveries of every event this run caused, by event id (outboxes vs the consumers' inboxes)",
+      header: ['written', 'deliveries due', 'applied', 'lost', 'applied twice'],
+      rows: [
+        [deliveries.written, deliveries.expected, deliveries.applied, deliveries.lost, deliveries.appliedTwice].map(
+          formatCount,
+        ),
+      ],
+      notes: [
+        ...deliveries.lostSample.map((pair) => `lost: ${pair}`),
+        ...deliveries.duplicates.map((d) => `applied twice: ${d.what} ${d.key} (${d.count} times)`),
+        ...deliveries.elsewhere.map((where) => `lost here, applied elsewhere: ${where}`),
+        ...deliveries.skipped.map((pair) => `not counted: ${pair}`),
+        'Target: 0 lost, 0 applied twice.',
+      ],
+    });
+  }
+  const soak = report.soak;
+  if (soak) {
+    out.push({
+      title: `Memory soak: the mix for ${soak.minutes} min after ${soak.warmupSeconds} s of warm-up`,
+      header: ['service', 'RSS first', 'RSS last', 'growth', `< ${SOAK_GROWTH_TARGET} %`],
+      rows: soak.series.map((s) => [
+        s.service,
+        `${(s.samplesMb[0] ?? Number.NaN).toFixed(0)} MB`,
+        `${(s.samplesMb.at(-1) ?? Number.NaN).toFixed(0)} MB`,
+        formatPercent(s.growthPercent),
+        s.growthPercent < SOAK_GROWTH_TARGET ? 'yes' : 'no',
+      ]),
+      notes: ['Growth compares the mean of the first and of the last tenth of the samples.'],
+    });
+  }
+  return out;
+}
+
+function heading(report: BenchReport): string[] {
+  return [
+    `run ${report.runId}, started ${report.startedAt}`,
+    `load average before: ${report.loadBefore}; after: ${report.loadAfter}`,
+  ];
+}
+
+/** The figures as plain text tables, for the terminal. */
+export function renderText(report: BenchReport): string {
+  return [
+    ...heading(report),
+    ...sections(report).flatMap((s) => ['', s.title, textTable(s.header, s.rows), ...(s.notes ?? [])]),
+  ].join('\n');
+}
+
+/** The figures as a Markdown document, the chart beside it. */
+export function renderMarkdown(report: BenchReport, chartFile?: string): string {
+  return [
+    `# Bench ${report.runId}`,
+    '',
+    ...heading(report).map((line) => `- ${line}`),
+    ...(chartFile ? ['', `![requests/s and p99 per endpoint](${chartFile})`] : []),
+    ...sections(report).flatMap((s) => [
+      '',
+      `## ${s.title}`,
+      '',
+      markdownTable(s.header, s.rows),
+      ...(s.notes ?? []).flatMap((n) => ['', n]),
+    ]),
+    '',
+  ].join('\n');
+}
