@@ -18,14 +18,14 @@ export const tarballName = `apicurio-registry-app-${version}-all.tar.gz`;
 export const globalCompatibility = 'BACKWARD_TRANSITIVE';
 
 /** Port, heap and storage of the local registry; `url` is its Confluent-compatible API, the only one the project speaks. */
-export function registrySettings(host) {
+export function registrySettings(host, databaseSuffix = '') {
   const port = Number(env.TULITY_REGISTRY_PORT ?? 8081);
   return {
     port,
     heap: env.TULITY_REGISTRY_HEAP ?? '512m',
     // Its own database and role, like a service: schema ids survive a restart, so messages
     // already in Kafka stay decodable.
-    database: 'tulity_registry',
+    database: databaseSuffix ? `tulity_registry_${databaseSuffix}` : 'tulity_registry',
     role: 'tulity_registry',
     globalCompatibility,
     url: `http://${host}:${port}/apis/ccompat/v7`,

@@ -13,6 +13,8 @@ import * as config from './config.mjs';
 import { formatKafkaStorage, kafkaLog4j, kafkaProperties } from './kafka.mjs';
 import * as schemaRegistry from '../schema-registry/registry.mjs';
 import * as monitoring from '../observability/stack.mjs';
+import { supervise } from './supervisor.mjs';
+import { buildClient } from '../services/web/scripts/build-client.mjs';
 
 const {
   root,
@@ -514,14 +516,15 @@ async function start() {
   for (const service of runnable) {
     await requireFreePort(service.port, service.name, 'TULITY_PORT_OFFSET (shifts every service port)');
   }
+  buildWebClient({ ifChanged: true });
   const startedInfra = await up();
-  const children = [];
+  const supervisors = [];
   let stopping = false;
   const stopAll = async (code) => {
     if (stopping) return;
     stopping = true;
     say('stopping');
-    await Promise.all(children.map(stopChild));
+    await Promise.all(supervisors.map((supervisor) => supervisor.stop()));
     await down([...startedInfra].reverse());
     process.exit(code);
   };
@@ -532,31 +535,41 @@ async function start() {
   process.on('SIGINT', () => stopAll(0));
   process.on('SIGTERM', () => stopAll(0));
 
+  // A crashed service is restarted with backoff (stack/supervisor.mjs); only one that keeps
+  // crashing before it is ever ready stops the stack.
   for (const service of runnable) {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('services', service.name, 'src', 'main.ts')], {
-      cwd: root,
-      env: { ...process.env, ...serviceEnv(service) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const env = { ...process.env, ...serviceEnv(service) };
     const log = fs.createWriteStream(logPath(service.name), { flags: 'a' });
-    child.stdout.pipe(log);
-    child.stderr.pipe(log);
-    child.once('exit', (code, signal) => {
-      if (!stopping) fail(`${service.name} exited (${signal ?? code})`, service.name);
-    });
-    children.push(child);
+    const launch = () => {
+      const main = path.join('services', service.name, 'src', 'main.ts');
+      const child = spawn(process.execPath, ['--import', 'tsx', main], {
+        cwd: root,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout.pipe(log, { end: false });
+      child.stderr.pipe(log, { end: false });
+      return child;
+    };
+    supervisors.push(
+      supervise({
+        name: service.name,
+        launch,
+        isReady: async () => (await fetch(`http://${host}:${service.port}/health/ready`)).ok,
+        say,
+        giveUp: (line) => fail(line, service.name),
+      }),
+    );
   }
   for (const [index, service] of runnable.entries()) {
-    const ready = async () => (await fetch(`http://${host}:${service.port}/health/ready`)).ok;
     const deadline = Date.now() + 90_000;
-    while (!(await ready().catch(() => false))) {
+    while (!supervisors[index].everReady) {
       if (stopping) return;
-      if (Date.now() > deadline || children[index].exitCode !== null)
-        return fail(`${service.name} is not ready`, service.name);
+      if (Date.now() > deadline) return fail(`${service.name} is not ready`, service.name);
       await sleep(300);
     }
     say(
-      `${service.name.padEnd(13)} http://${host}:${service.port}  (pid ${children[index].pid}, log ${relative(logPath(service.name))})`,
+      `${service.name.padEnd(13)} http://${host}:${service.port}  (pid ${supervisors[index].pid}, log ${relative(logPath(service.name))})`,
     );
   }
   try {
@@ -574,21 +587,6 @@ async function start() {
   }
   say(`kafka ${kafka.brokers} · registry ${registry.url}`);
   say('everything is up. Ctrl-C stops it.');
-}
-
-function stopChild(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      resolve();
-    }, 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 /**
@@ -693,8 +691,41 @@ async function startPrometheus() {
   return started;
 }
 
+/** The browser app the web service serves (services/web/dist/client); a failed build stops here. */
+function buildWebClient({ ifChanged }) {
+  try {
+    buildClient({ ifChanged, say });
+  } catch (error) {
+    throw new StackError(`the browser app did not build (${error.message})`, 'see the Vite output above');
+  }
+}
+
+/** Debian's chromium for the browser tests (services/web/scripts/install-chromium.sh says why when it cannot). */
+function ensureChromium() {
+  spawnSync('bash', [path.join(root, 'services', 'web', 'scripts', 'install-chromium.sh')], { stdio: 'inherit' });
+}
+
+/**
+ * Some suites start the whole system themselves (the start-up and browser tests) with the
+ * services' own consumer group names on this broker: beside a running `npm start` they would take
+ * its events into the test databases.
+ */
+async function refuseBesideRunningServices() {
+  const running = [];
+  for (const service of services) if (await portOpen(service.port)) running.push(`${service.name} :${service.port}`);
+  if (running.length > 0) {
+    throw new StackError(
+      `services are running (${running.join(', ')}); the tests start their own and would share their Kafka consumer groups`,
+      'stop `npm start` (Ctrl-C) first; one suite against the running stack: node stack/run-tests.mjs <path>',
+    );
+  }
+}
+
 async function test(args) {
+  await refuseBesideRunningServices();
   ensureObservabilityTools({ required: true });
+  ensureChromium();
+  buildWebClient({ ifChanged: false });
   await up();
   await recreateTestDatabases();
   const result = spawnSync(process.execPath, [path.join(root, 'stack', 'run-tests.mjs'), ...args], {

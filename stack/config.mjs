@@ -34,8 +34,17 @@ export const kafka = {
 };
 kafka.brokers = `${host}:${kafka.port}`;
 
+/**
+ * `TULITY_DATABASE_SUFFIX=chaos` gives a second stack databases of its own (tulity_<service>_chaos,
+ * tulity_registry_chaos; same roles), so it never touches the developer's data (the chaos run).
+ */
+export const databaseSuffix = env.TULITY_DATABASE_SUFFIX ?? '';
+if (!/^[a-z0-9]{0,20}$/.test(databaseSuffix)) {
+  throw new Error(`TULITY_DATABASE_SUFFIX must be up to 20 lower-case letters and digits, not "${databaseSuffix}"`);
+}
+
 /** The schema registry's port, heap, database and global level: schema-registry/registry.mjs. */
-export const registry = schemaRegistry.registrySettings(host);
+export const registry = schemaRegistry.registrySettings(host, databaseSuffix);
 
 export const postgres = {
   adminUrl: env.TULITY_PG_ADMIN_URL ?? `postgres://postgres@${host}:5432/postgres`,
@@ -73,7 +82,7 @@ export const sharedTestDatabases = ['adapters'];
 /** Role and database names for a service (or shared test area); one role reaches one database. */
 export function databaseOf(name, { test = false } = {}) {
   const role = `tulity_${name}`;
-  const database = test ? `${role}_test` : role;
+  const database = test ? `${role}_test` : databaseSuffix ? `${role}_${databaseSuffix}` : role;
   return {
     role,
     database,
