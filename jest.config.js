@@ -20,6 +20,8 @@ const shared = {
     '<rootDir>/observability',
     '<rootDir>/schema-registry',
     '<rootDir>/test',
+    '<rootDir>/chaos',
+    '<rootDir>/bench',
   ],
   modulePathIgnorePatterns: ['<rootDir>/.stack/', '/dist/'],
 };
