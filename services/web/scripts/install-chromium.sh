@@ -9,7 +9,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "[web] installing chromium (Debian package)"
 export DEBIAN_FRONTEND=noninteractive
-if ! apt-get update -qq >/dev/null 2>&1 || ! apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1; then
+if ! apt-get update -qq >/dev/null 2>&1 || ! apt-get install -y -qq chromium >/dev/null 2>&1; then
   echo "[web] chromium could not be installed (no network or no package source): browser tests are skipped" >&2
   exit 1
 fi
