@@ -48,6 +48,9 @@ export function stackEnvironment(): NodeJS.ProcessEnv {
     TULITY_ADMIN_PASSWORD: adminPassword,
     TULITY_USE_TEST_DATABASES: '0',
     TULITY_KAFKA_HEAP: '512m',
+    // The faults read the services' logs (a standby relay says when it takes over); under jest,
+    // NODE_ENV=test would silence them.
+    LOG_LEVEL: 'info',
     // Apicurio opens 20 Postgres sessions by default; the server is shared by the whole team.
     APICURIO_DATASOURCE_JDBC_MIN_SIZE: '2',
     APICURIO_DATASOURCE_JDBC_INITIAL_SIZE: '2',
