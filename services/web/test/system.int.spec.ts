@@ -1,6 +1,11 @@
 // The system page's endpoint against real HTTP: tokens checked through a served JWKS, services that
 // expose the backbone's real prom-client metrics (one of them failing its readiness), and the real
-// Prometheus of the local stack for the Prometheus path.
+// Prometheus (Debian's, as npm test installs it) scraping those services for the Prometheus path.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestIssuer, type TestIssuer } from '@tulity/adapters/auth/testing';
 import { eventMetrics } from '@tulity/adapters/events/metrics';
@@ -8,12 +13,52 @@ import { createHttpApp } from '@tulity/adapters/http/app';
 import { createLogger } from '@tulity/adapters/logger';
 import { createMetrics } from '@tulity/adapters/metrics';
 import { startHttp, type RunningHttp } from '@tulity/adapters/testing/kit';
+import { prometheusArgs, prometheusConfig } from '../../../observability/stack.mjs';
 import { accountsAuthenticator, systemRouter, type Flows } from '../src/system';
 
 const logger = createLogger('web-system-test');
-const prometheusUrl = process.env.TULITY_PROMETHEUS_URL ?? 'http://127.0.0.1:9090';
 /** Nothing listens here: Prometheus "down". */
 const closedPort = 'http://127.0.0.1:1';
+
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A Prometheus of its own, scraping every second, its targets' default ports moved by `ports`. */
+async function startPrometheus(ports: Record<number, number>) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'web-system-prometheus-'));
+  const configFile = path.join(dir, 'prometheus.yml');
+  fs.writeFileSync(configFile, await prometheusConfig({ ports, jobs: ['tulity'], interval: '1s' }));
+  const port = await freePort();
+  const log = fs.openSync(path.join(dir, 'prometheus.log'), 'a');
+  const child = spawn(
+    'prometheus',
+    prometheusArgs({ configFile, storageDir: path.join(dir, 'tsdb'), host: '127.0.0.1', port }),
+    { stdio: ['ignore', log, log] },
+  );
+  child.once('error', () => {}); // a missing binary shows as the readiness wait failing
+  fs.closeSync(log);
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; ; attempt++) {
+    if ((await fetch(`${url}/-/ready`).catch(() => undefined))?.ok) break;
+    if (attempt > 240 || child.exitCode !== null)
+      throw new Error(`prometheus did not come up (bash observability/install-tools.sh); log: ${dir}/prometheus.log`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return {
+    url,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 /** A service as the system page sees it: /health/ready and /metrics from the shared app factory. */
 async function fakeService(name: string, ready: boolean, record: (metrics: ReturnType<typeof eventMetrics>) => void) {
@@ -144,21 +189,37 @@ describe('the system endpoint', () => {
   });
 
   test('with Prometheus answering, flows come from it, with rates', async () => {
-    const up = await fetch(`${prometheusUrl}/-/ready`).catch(() => undefined);
-    expect(up?.status).toBe(200);
-    const web = await webWith(prometheusUrl);
+    const prometheus = await startPrometheus({
+      8013: services.products!.server.port,
+      8014: services.transactions!.server.port,
+      // The job's other targets go nowhere: only the fakes' figures may count.
+      8011: 1,
+      8012: 1,
+      8001: 1,
+    });
+    const web = await webWith(prometheus.url);
     try {
-      const answer = await web.call('GET', '/system/flows', { token: await issuer.mint({ role: 'admin' }) });
-      const flows = answer.body as Flows;
-      expect(flows.source).toBe('prometheus');
-      // Prometheus scrapes the local stack's services, not the fakes above: its figures are its own.
-      for (const topic of flows.topics) expect(topic.producedPerSecond).toEqual(expect.any(Number));
-      expect(flows.flows.map((f) => `${f.topic} → ${f.group}`)).toEqual(
-        expect.arrayContaining(['transactions.sale → products', 'products.reservation → transactions']),
-      );
-      for (const flow of flows.flows) expect(flow.consumedPerSecond).toEqual(expect.any(Number));
+      const admin = await issuer.mint({ role: 'admin' });
+      // Rates need two scrapes of each fake.
+      let flows: Flows | undefined;
+      for (let attempt = 0; attempt < 120 && !flows; attempt++) {
+        const answer = await web.call('GET', '/system/flows', { token: admin });
+        const read = answer.body as Flows;
+        const sale = read.topics?.find((t) => t.topic === 'transactions.sale');
+        if (read.source === 'prometheus' && sale?.produced === 9 && sale.producedPerSecond !== null) flows = read;
+        else await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      expect(flows?.source).toBe('prometheus');
+      expect(flows!.topics.find((t) => t.topic === 'transactions.sale')).toMatchObject({
+        produced: 9,
+        producedPerSecond: 0,
+      });
+      const flow = (topic: string, group: string) => flows!.flows.find((f) => f.topic === topic && f.group === group);
+      expect(flow('products.reservation', 'transactions')).toMatchObject({ consumed: 4, consumedPerSecond: 0 });
+      expect(flow('transactions.sale', 'products')).toMatchObject({ consumed: 5, deadLetters: 1 });
     } finally {
       await web.close();
+      await prometheus.stop();
     }
   });
 });
