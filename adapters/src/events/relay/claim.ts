@@ -14,6 +14,16 @@ export interface OutboxRow {
   created_at: Date;
 }
 
+// The select sees the rows as they were before the update, hence the acknowledged ones are excluded too.
+export const markAndClaimSql = `
+  with marked as (
+    update ${OUTBOX_TABLE} set published_at = now(), attempts = attempts + 1, last_error = null
+     where id = any(?::bigint[]) returning id
+  )
+  select id, event_id, event_type, topic, key, payload, correlation_id, created_at
+    from ${OUTBOX_TABLE} where published_at is null and not (id = any(?::bigint[]))
+   order by id limit ?`;
+
 /**
  * Marks the acknowledged rows published and claims the next unpublished ones, in one statement on
  * the lock's session: one database round trip per cycle. Unpublished rows in id order, every
@@ -28,18 +38,8 @@ export async function markAndClaim(
   batchSize: number,
 ): Promise<OutboxRow[]> {
   try {
-    // The select sees the rows as they were before the update, hence the acknowledged ones are excluded too.
     const result = await db
-      .raw(
-        `with marked as (
-         update ${OUTBOX_TABLE} set published_at = now(), attempts = attempts + 1, last_error = null
-         where id = any(?::bigint[]) returning id
-       )
-       select id, event_id, event_type, topic, key, payload, correlation_id, created_at
-       from ${OUTBOX_TABLE} where published_at is null and not (id = any(?::bigint[]))
-       order by id limit ?`,
-        [acknowledged, [...acknowledged, ...inFlight], batchSize],
-      )
+      .raw(markAndClaimSql, [acknowledged, [...acknowledged, ...inFlight], batchSize])
       .connection(session);
     return result.rows as OutboxRow[];
   } catch (error) {

@@ -17,6 +17,17 @@ export interface RelayLock {
   release(): Promise<void>;
 }
 
+/**
+ * The relay's session, set once when it takes the lock:
+ * - Only this session marks rows published. Losing a mark in a database crash merely re-sends
+ *   those rows (the inbox skips them), so the mark need not wait for the WAL flush.
+ * - Every published row leaves a dead entry in the partial index of unpublished rows until vacuum
+ *   comes by, and a bitmap scan visits each one's heap page on every claim: with autovacuum late
+ *   or off, a claim over 20,000 published rows took 9 ms where it takes 0.1. A plain index scan
+ *   in id order marks the entries it finds dead, so later claims skip them.
+ */
+export const relaySessionSettings = 'set synchronous_commit = off; set enable_bitmapscan = off';
+
 export function relayLock(db: Knex, service: string, logger: Logger): RelayLock {
   const key = `tulity-relay:${service}`;
   let session: PgConnection | undefined;
@@ -37,9 +48,7 @@ export function relayLock(db: Knex, service: string, logger: Logger): RelayLock 
       try {
         const result = await db.raw('select pg_try_advisory_lock(hashtext(?)) as locked', [key]).connection(connection);
         if (result.rows[0]?.locked === true) {
-          // Only this session marks rows published. Losing a mark in a database crash merely
-          // re-sends those rows (the inbox skips them), so the mark need not wait for the WAL flush.
-          await db.raw('set synchronous_commit = off').connection(connection);
+          await db.raw(relaySessionSettings).connection(connection);
           session = connection;
           return true;
         }
@@ -57,7 +66,7 @@ export function relayLock(db: Knex, service: string, logger: Logger): RelayLock 
       if (!connection) return;
       try {
         await db.raw('select pg_advisory_unlock(hashtext(?))', [key]).connection(connection);
-        await db.raw('reset synchronous_commit').connection(connection);
+        await db.raw('reset synchronous_commit; reset enable_bitmapscan').connection(connection);
         await db.client.releaseConnection(connection);
       } catch {
         // A broken session already lost its lock; closing it makes sure of that.
