@@ -1,10 +1,11 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, test, expect } from '@jest/globals';
 import Router from '@koa/router';
+import pino from 'pino';
 import { z } from 'zod';
 import { createLogger } from '../logger';
 import { createMetrics } from '../metrics';
-import { createHttpApp } from './app';
+import { createHttpApp, requestLogLevel } from './app';
 import { ProblemError } from './problem';
 import { listen, type RunningServer } from './server';
 import { parseInput } from './validation';
@@ -291,5 +292,35 @@ describe('http app factory', () => {
     expect(withToken.headers['cache-control']).toBe('no-store');
     const problem = await send('GET', '/nowhere');
     expect(problem.headers['cache-control']).toBe('no-store');
+  });
+});
+
+describe('request log', () => {
+  test('a quick success is logged only at debug; a failure and a slow success at info or above', () => {
+    expect(requestLogLevel(200, 3)).toBe('debug');
+    expect(requestLogLevel(304, 3)).toBe('debug');
+    expect(requestLogLevel(200, 500)).toBe('info');
+    expect(requestLogLevel(404, 1)).toBe('info');
+    expect(requestLogLevel(503, 1)).toBe('error');
+  });
+
+  test('at info, a busy service writes no line for its quick successes but one for each failure', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const router = new Router().get('/api/v1/ok', (ctx) => {
+      ctx.body = { ok: true };
+    });
+    const server = await listen(
+      createHttpApp({ service: 'test', logger, metrics: createMetrics('test'), routers: [router] }),
+      0,
+    );
+    try {
+      for (let i = 0; i < 5; i++) expect((await fetch(`http://127.0.0.1:${server.port}/api/v1/ok`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${server.port}/api/v1/missing`)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+    const requests = lines.filter((line) => line.msg === 'request');
+    expect(requests).toEqual([expect.objectContaining({ path: '/api/v1/missing', status: 404 })]);
   });
 });
