@@ -7,23 +7,37 @@ export const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `
 
 const totalColumn = 'paged_total';
 
+export interface PageOptions {
+  /** The primary key: breaks ties so pages never overlap. */
+  tieBreaker?: string;
+  /**
+   * The rows to count, when fewer tables than the page's query will do (the page joins what it
+   * shows; the total needs only what it filters on). Defaults to the page's query itself.
+   */
+  count?: Knex.QueryBuilder;
+}
+
 /**
- * Runs `query` as one page: `columns` maps each sort key to its column; ties are broken by
- * `tieBreaker` (the primary key) so pages never overlap. The total comes with the page as a
- * window count (one round trip, where a count and then a page took two); only a page past the
- * end, which has no row to carry it, asks for the count on its own.
+ * Runs `query` as one page: `columns` maps each sort key to its column; ties are broken by the
+ * primary key so pages never overlap. The total comes with the page in one statement, as a
+ * scalar subquery that Postgres runs once: a window count (`count(*) over ()`) built and sorted
+ * every matching row before the limit, where the subquery lets an index serve the page and
+ * counts only the filtered table. Only a page past the end, which has no row to carry the
+ * total, asks for the count on its own.
  */
 export async function paged<K extends string, Row, T>(
   query: Knex.QueryBuilder,
   list: ListQuery<K>,
   columns: Record<K, string>,
   map: (row: Row) => T,
-  tieBreaker = 'id',
+  options: PageOptions = {},
 ): Promise<Page<T>> {
+  const { tieBreaker = 'id' } = options;
+  const counted = (options.count ?? query).clone().clearSelect().clearOrder().count({ total: '*' });
   // A query that names no columns selects every one; adding the count must not take them away.
   if (!selectsColumns(query)) query.select('*');
   const rows: Array<Row & { [totalColumn]?: string }> = await query
-    .select(query.client.raw(`count(*) over () as ${totalColumn}`))
+    .select(query.client.raw('(?) as ??', [counted, totalColumn]))
     .orderBy([
       { column: columns[list.sort], order: list.descending ? 'desc' : 'asc' },
       { column: tieBreaker, order: 'asc' },
@@ -32,8 +46,8 @@ export async function paged<K extends string, Row, T>(
     .offset((list.page - 1) * list.pageSize);
   let total = Number(rows[0]?.[totalColumn] ?? 0);
   if (rows.length === 0 && list.page > 1) {
-    const [counted] = await query.clearSelect().clearOrder().clear('limit').clear('offset').count({ total: '*' });
-    total = Number(counted?.total ?? 0);
+    const [row] = await counted;
+    total = Number((row as { total?: string } | undefined)?.total ?? 0);
   }
   const items = rows.map(({ [totalColumn]: _total, ...row }) => map(row as Row));
   return { items, total, page: list.page, pageSize: list.pageSize };

@@ -23,7 +23,7 @@ export class NotificationQueriesPg implements NotificationReads {
       rows.where((text) => text.whereILike('title', containing(query.q!)).orWhereILike('text', containing(query.q!)));
     const [page, unread] = await Promise.all([
       // Ties (one event, one time) are broken by the sequence, so pages never overlap.
-      paged(rows, query, { createdAt: 'created_at' }, toNotification, 'seq'),
+      paged(rows, query, { createdAt: 'created_at' }, toNotification, { tieBreaker: 'seq' }),
       this.db('notifications').where({ recipient_id: recipientId }).whereNull('read_at').count({ n: '*' }).first(),
     ]);
     return { ...page, unreadCount: Number(unread?.n ?? 0) };

@@ -79,6 +79,8 @@ function toProductDetail(r: ProductDetailRow): ProductDetailView {
   };
 }
 
+const withStock = (products: Knex.QueryBuilder) => products.join('product_stock as s', 's.product_id', 'p.id');
+
 export function catalogueQueries(db: Knex): Pick<Reads, 'categories' | 'units' | 'products' | 'levels' | 'prices'> {
   return {
     categories: {
@@ -108,23 +110,26 @@ export function catalogueQueries(db: Knex): Pick<Reads, 'categories' | 'units' |
     },
     products: {
       list: (query) => {
-        const rows = db('products as p')
-          .join('product_stock as s', 's.product_id', 'p.id')
-          .select('p.*', 's.quantity as stock_quantity');
-        if (query.q) {
-          const q = containing(query.q);
-          rows.where((w) => w.whereILike('p.name', q).orWhereILike('p.sku', q).orWhereILike('p.barcode', q));
+        // Every product has its one stock row, so the total needs the stock only to filter on it.
+        const counted = query.lowStock === undefined ? db('products as p') : withStock(db('products as p'));
+        const rows = withStock(db('products as p')).select('p.*', 's.quantity as stock_quantity');
+        for (const builder of [rows, counted] as Knex.QueryBuilder[]) {
+          if (query.q) {
+            const q = containing(query.q);
+            builder.where((w) => w.whereILike('p.name', q).orWhereILike('p.sku', q).orWhereILike('p.barcode', q));
+          }
+          if (query.categoryId !== undefined) builder.where('p.category_id', query.categoryId);
+          if (query.active !== undefined) builder.where('p.active', query.active);
+          if (query.barcode !== undefined) builder.where('p.barcode', query.barcode);
+          if (query.lowStock !== undefined)
+            builder.whereRaw('(s.quantity <= p.low_stock_threshold) = ?', [query.lowStock]);
         }
-        if (query.categoryId !== undefined) rows.where('p.category_id', query.categoryId);
-        if (query.active !== undefined) rows.where('p.active', query.active);
-        if (query.barcode !== undefined) rows.where('p.barcode', query.barcode);
-        if (query.lowStock !== undefined) rows.whereRaw('(s.quantity <= p.low_stock_threshold) = ?', [query.lowStock]);
         return paged(
           rows,
           query,
           { sku: 'p.sku', name: 'p.name', createdAt: 'p.created_at', updatedAt: 'p.updated_at', stock: 's.quantity' },
           (row: ProductListRow) => ({ ...toProduct(row), stockQuantity: Number(row.stock_quantity) }),
-          'p.id',
+          { tieBreaker: 'p.id', count: counted },
         );
       },
       get: async (id) => {
