@@ -121,6 +121,26 @@ export class InMemoryUnitOfWork implements UnitOfWork {
             if (row.barcode !== null && row.barcode === other.barcode) throw failures.barcodeTaken();
           },
         ),
+        create: async (product, baseLevel) => {
+          if (!s().categories.has(product.categoryId)) throw failures.unknownCategory();
+          if (!s().units.has(product.baseUnitId)) throw failures.unknownUnit('baseUnitId');
+          for (const other of s().products.values()) {
+            if (product.sku === other.sku) throw failures.skuTaken();
+            if (product.barcode !== null && product.barcode === other.barcode) throw failures.barcodeTaken();
+          }
+          s().products.set(product.id, product);
+          s().levels.set(baseLevel.id, baseLevel);
+          s().stock.set(product.id, { quantity: 0, updatedAt: product.createdAt });
+          const baseUnitName = s().units.get(product.baseUnitId)!.name;
+          return {
+            product,
+            categoryName: s().categories.get(product.categoryId)!.name,
+            baseUnitName,
+            unitLevels: [
+              { id: baseLevel.id, unitId: baseLevel.unitId, unitName: baseUnitName, factor: baseLevel.factor },
+            ],
+          };
+        },
         snapshot: async (id) => {
           const product = s().products.get(id);
           if (!product) return undefined;
@@ -162,7 +182,6 @@ export class InMemoryUnitOfWork implements UnitOfWork {
         markAnnouncementFailed: async (id, reason) => void s().setAside.set(id, reason),
       },
       stock: {
-        create: async (productId) => void s().stock.set(productId, { quantity: 0, updatedAt: new Date(0) }),
         lock: async (productIds) =>
           new Map(
             productIds.flatMap((productId) => {
@@ -178,8 +197,8 @@ export class InMemoryUnitOfWork implements UnitOfWork {
         apply: async ({ level, movement }) => {
           s().stock.set(level.productId, { quantity: level.quantity, updatedAt: movement.occurredAt });
           s().movements.push(movement);
+          return { reserved: reservedOf(level.productId) };
         },
-        reservedOf: async (productId) => reservedOf(productId),
       },
       reservations: {
         insertIfAbsent: async (reservation) => {

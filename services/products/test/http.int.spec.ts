@@ -448,6 +448,63 @@ describe('stock by hand', () => {
   });
 });
 
+// Each statement is a round trip, and round trips are what a write costs (docs/performance.md):
+// the hot writes keep theirs few.
+describe('statements per write', () => {
+  async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
+    const seen: string[] = [];
+    const listen = (query: { sql: string }) => seen.push(query.sql);
+    db.on('query', listen);
+    try {
+      await work();
+    } finally {
+      db.off('query', listen);
+    }
+    return seen;
+  }
+
+  test('a new product: its three rows and what its event carries in one statement, then the outbox row', async () => {
+    const { category, piece } = await buildCatalogue(api);
+    let created: any;
+    const statements = await statementsOf(async () => {
+      created = await api.call('POST', '/api/v1/products', {
+        body: { sku: 'TEA-1', name: 'Tea', categoryId: category.id, baseUnitId: piece.id, lowStockThreshold: 5 },
+      });
+    });
+
+    expect(created.status).toBe(201);
+    expect(statements).toEqual([
+      expect.stringMatching(/^BEGIN/),
+      expect.stringMatching(/insert into products .*insert into product_unit_levels .*insert into product_stock/s),
+      expect.stringMatching(/^insert into "event_outbox"/),
+      expect.stringMatching(/^COMMIT/),
+    ]);
+    const event = await db('event_outbox').where({ key: created.body.id }).first();
+    expect(event.payload).toMatchObject({
+      sku: 'TEA-1',
+      categoryName: category.name,
+      baseUnitName: piece.name,
+      unitLevels: [{ unitId: piece.id, unitName: piece.name, conversionFactor: 1 }],
+    });
+    expect(await count('product_stock')).toBe(2);
+  });
+
+  test('a stock adjustment: the lock, the new quantity with its ledger row and the reserved total, the outbox row', async () => {
+    const { product } = await buildCatalogue(api);
+    const statements = await statementsOf(() =>
+      api.call('POST', `/api/v1/products/${product.id}/stock/adjustments`, { body: { delta: 3, reason: 'count' } }),
+    );
+
+    expect(statements).toEqual([
+      expect.stringMatching(/^BEGIN/),
+      expect.stringMatching(/for update of s/),
+      expect.stringMatching(/update product_stock .*insert into stock_movements .*stock_reservation_lines/s),
+      expect.stringMatching(/^insert into "event_outbox"/),
+      expect.stringMatching(/^COMMIT/),
+    ]);
+  });
+});
+
 describe('lists', () => {
   test('page, search, filter and sort', async () => {
     const cola = await buildCatalogue(api, 'COLA');
@@ -473,6 +530,10 @@ describe('lists', () => {
       'box COLA',
       'box WATER',
     ]);
+    // The total of a stock filter counts with the stock; the others count the products alone.
+    const low = await api.call('GET', '/api/v1/products?lowStock=true&pageSize=1');
+    expect([low.body.total, low.body.items.length]).toEqual([3, 1]);
+    expect((await api.call('GET', '/api/v1/products?lowStock=false')).body.total).toBe(0);
     expect(fields((await api.call('GET', '/api/v1/categories?page=0')).body)).toEqual(['page']);
     expect(fields((await api.call('GET', '/api/v1/products?categoryId=nope')).body)).toEqual(['categoryId']);
   });

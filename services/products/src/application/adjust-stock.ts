@@ -22,7 +22,7 @@ export function adjustStock(deps: Pick<ProductsDeps, 'uow' | 'clock'>) {
         { delta: command.delta, reason: 'manual_adjustment', note: command.reason },
         now,
       );
-      const { productId, quantity, lowStockThreshold } = after;
-      return { productId, quantity, reserved: await tx.stock.reservedOf(productId), lowStockThreshold, updatedAt: now };
+      const { productId, quantity, reserved, lowStockThreshold } = after;
+      return { productId, quantity, reserved, lowStockThreshold, updatedAt: now };
     });
 }

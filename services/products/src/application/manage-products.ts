@@ -20,18 +20,13 @@ export function createProduct(deps: Pick<ProductsDeps, 'uow' | 'clock' | 'ids'>)
     deps.uow.run(correlationId, async (tx) => {
       const now = deps.clock.now();
       const product = newProduct(deps.ids.newId(), input, now);
-      if (!(await tx.categories.get(product.categoryId))) throw failures.unknownCategory();
-      if (!(await tx.units.get(product.baseUnitId))) throw failures.unknownUnit('baseUnitId');
-      await tx.products.insert(product);
-      await tx.levels.insert(
-        newUnitLevel(
-          deps.ids.newId(),
-          { productId: product.id, unitId: product.baseUnitId, factor: 1, isBase: true },
-          now,
-        ),
+      const baseLevel = newUnitLevel(
+        deps.ids.newId(),
+        { productId: product.id, unitId: product.baseUnitId, factor: 1, isBase: true },
+        now,
       );
-      await tx.stock.create(product.id);
-      await tx.events.record([{ type: 'ProductCreated', occurredAt: now, snapshot: await snapshotOf(tx, product.id) }]);
+      const snapshot = await tx.products.create(product, baseLevel);
+      await tx.events.record([{ type: 'ProductCreated', occurredAt: now, snapshot }]);
       return product;
     });
 }

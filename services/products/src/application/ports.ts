@@ -27,6 +27,11 @@ export interface Repository<T> {
 }
 
 export interface ProductRepository extends Repository<Product> {
+  /**
+   * Stores a new product with its base unit level and its empty stock row, and answers its
+   * snapshot; fails with unknownCategory or unknownUnit when either does not exist.
+   */
+  create(product: Product, baseLevel: ProductUnitLevel): Promise<ProductSnapshot>;
   /** The product with its category and unit names and unit levels, as its events carry it. */
   snapshot(id: string): Promise<ProductSnapshot | undefined>;
 }
@@ -48,13 +53,13 @@ export interface PriceRepository extends Repository<ProductUnitPrice> {
 }
 
 export interface StockRepository {
-  create(productId: string): Promise<void>;
   /** Locks the stock rows of these products (in a stable order, so lockers never deadlock). */
   lock(productIds: readonly string[]): Promise<Map<string, StockLevel>>;
-  /** Stores the new quantity and its movement, under the lock taken by `lock`. */
-  apply(result: MovementResult): Promise<void>;
-  /** Base units held for the product by reservations still open. */
-  reservedOf(productId: string): Promise<number>;
+  /**
+   * Stores the new quantity and its movement, under the lock taken by `lock`, and answers the
+   * base units that reservations still open hold of the product after it (the event carries both).
+   */
+  apply(result: MovementResult): Promise<{ reserved: number }>;
 }
 
 export interface ReservationRepository {

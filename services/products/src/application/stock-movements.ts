@@ -4,7 +4,7 @@ import type { Tx } from './ports';
 
 /**
  * Applies one movement to a locked stock row and records stock changed (and low stock when
- * crossed). Callers change reservations first, so the reserved total the event carries is the
+ * crossed); answers the row after it with the base units open reservations hold. Callers change reservations first, so the reserved total the event carries is the
  * one after this change.
  */
 export async function applyMovement(
@@ -12,9 +12,9 @@ export async function applyMovement(
   level: StockLevel,
   change: { delta: number; reason: MovementReason; reference?: string | null; note?: string | null },
   now: Date,
-): Promise<StockLevel> {
+): Promise<StockLevel & { reserved: number }> {
   const result = move(level, change, now);
-  await tx.stock.apply(result);
+  const { reserved } = await tx.stock.apply(result);
   const events: ProductsEvent[] = [
     {
       type: 'StockChanged',
@@ -22,7 +22,7 @@ export async function applyMovement(
       productId: level.productId,
       delta: change.delta,
       quantity: result.level.quantity,
-      reserved: await tx.stock.reservedOf(level.productId),
+      reserved,
       reason: change.reason,
       reference: change.reference ?? null,
     },
@@ -32,5 +32,5 @@ export async function applyMovement(
     events.push({ type: 'LowStock', occurredAt: now, productId, sku, name, quantity, threshold: lowStockThreshold });
   }
   await tx.events.record(events);
-  return result.level;
+  return { ...result.level, reserved };
 }

@@ -18,13 +18,17 @@ const byConstraint: Record<string, () => Failure> = {
 const uniqueViolation = '23505';
 const foreignKeyViolation = '23503';
 
-/** Awaits a write; a unique or foreign-key violation of a known constraint becomes its Failure. */
-export async function decided<T>(write: PromiseLike<T>): Promise<T> {
+/**
+ * Awaits a write; a unique or foreign-key violation of a known constraint becomes its Failure.
+ * `meaning` overrides what a constraint means for this write (a new row's missing reference is
+ * an unknown id, where the same constraint on a delete means the row is still in use).
+ */
+export async function decided<T>(write: PromiseLike<T>, meaning: Record<string, () => Failure> = {}): Promise<T> {
   try {
     return await write;
   } catch (error) {
     const { code, constraint } = error as { code?: string; constraint?: string };
-    const failure = constraint ? byConstraint[constraint] : undefined;
+    const failure = constraint ? (meaning[constraint] ?? byConstraint[constraint]) : undefined;
     if (failure && (code === uniqueViolation || code === foreignKeyViolation)) throw failure();
     throw error;
   }

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Product, ProductSnapshot } from '../../domain/product';
 import type { ProductUnitLevel } from '../../domain/unit-level';
 import type { ProductRepository, UnitLevelRepository } from '../../application/ports';
+import { failures } from '../../domain/failures';
 import { decided } from './constraint-failures';
 
 /** Postgres returns bigint as text; values stay within what the domain allows, so Number() is exact. */
@@ -79,6 +80,30 @@ interface SnapshotRow extends ProductRow {
   base_unit_name: string | null;
 }
 
+// A new product, its base unit level and its stock row in one statement, answering what the
+// ProductCreated event carries: one round trip where inserts, checks and reads took eight. The
+// foreign keys are checked at the end of the statement, after all three rows exist.
+const createProductSql = `
+  with product as (
+    insert into products (id, sku, barcode, name, description, category_id, base_unit_id,
+                          low_stock_threshold, active, created_at, updated_at)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *
+  ), base_level as (
+    insert into product_unit_levels (id, product_id, unit_id, factor, is_base, created_at)
+    values (?, ?, ?, ?, ?, ?)
+  ), stock as (
+    insert into product_stock (product_id, quantity, updated_at) values (?, 0, ?)
+  )
+  select p.*, c.name as category_name, u.name as base_unit_name
+    from product p left join categories c on c.id = p.category_id left join units u on u.id = p.base_unit_id`;
+
+/** On a new product a missing reference is the caller's unknown id, not a row still in use. */
+const unknownReference = {
+  products_category_fk: failures.unknownCategory,
+  products_base_unit_fk: () => failures.unknownUnit('baseUnitId'),
+  unit_levels_unit_fk: () => failures.unknownUnit('baseUnitId'),
+};
+
 export function productRepository(trx: Knex.Transaction): ProductRepository {
   return {
     get: async (id) => {
@@ -86,6 +111,25 @@ export function productRepository(trx: Knex.Transaction): ProductRepository {
       return row ? toProduct(row) : undefined;
     },
     insert: async (product) => void (await decided(trx('products').insert(fromProduct(product)))),
+    create: async (product, baseLevel) => {
+      const p = fromProduct(product);
+      const l = fromLevel(baseLevel);
+      const bindings = [
+        ...[p.id, p.sku, p.barcode, p.name, p.description, p.category_id, p.base_unit_id],
+        ...[p.low_stock_threshold, p.active, p.created_at, p.updated_at],
+        ...[l.id, l.product_id, l.unit_id, l.factor, l.is_base, l.created_at],
+        ...[p.id, p.created_at],
+      ];
+      const { rows } = await decided(trx.raw<{ rows: SnapshotRow[] }>(createProductSql, bindings), unknownReference);
+      const row = rows[0]!;
+      const baseUnitName = row.base_unit_name ?? '';
+      return {
+        product: toProduct(row),
+        categoryName: row.category_name,
+        baseUnitName,
+        unitLevels: [{ id: l.id, unitId: l.unit_id, unitName: baseUnitName, factor: l.factor }],
+      };
+    },
     update: async (product) =>
       void (await decided(trx('products').where({ id: product.id }).update(fromProduct(product)))),
     delete: async (id) => void (await decided(trx('products').where({ id }).delete())),
