@@ -31,33 +31,48 @@ export class EventValidationError extends Error {
   }
 }
 
+/** An outbox row as the relay reads it. */
+export interface OutboxRow {
+  event_id: string;
+  event_type: string;
+  topic: string;
+  key: string;
+  payload: string;
+  correlation_id: string | null;
+}
+
 /**
- * The outbox writer. Payloads are checked against their Avro schemas here, in the request path,
- * without the registry or Kafka: a bad event fails the use case's transaction instead of
- * blocking the relay later.
+ * The outbox rows of `events`. Payloads are checked against their Avro schemas here, in the request
+ * path, without the registry or Kafka: a bad event fails the use case's transaction instead of
+ * blocking the relay later. For a unit of work that sends the rows with its own writes in one
+ * statement; `createOutbox` inserts them on their own.
  */
+export function outboxRows(catalogue: EventCatalogue, events: OutgoingEvent[]): OutboxRow[] {
+  return events.map((event) => {
+    const definition = definitionOf(catalogue, event.type);
+    const problems = avroProblems(avroType(definition.schema), event.payload);
+    if (problems.length > 0) throw new EventValidationError(event.type, problems);
+    const { eventId, correlationId } = event.payload;
+    if (typeof eventId !== 'string' || eventId === '') {
+      throw new EventValidationError(event.type, ['eventId: expected a non-empty string']);
+    }
+    return {
+      event_id: eventId,
+      event_type: event.type,
+      topic: definition.topic,
+      key: event.key,
+      payload: JSON.stringify(event.payload),
+      correlation_id: typeof correlationId === 'string' ? correlationId : null,
+    };
+  });
+}
+
+/** The outbox writer: the rows of `outboxRows`, inserted in the caller's transaction. */
 export function createOutbox(catalogue: EventCatalogue): Outbox {
   return {
     async write(trx, events) {
       if (events.length === 0) return;
-      const rows = events.map((event) => {
-        const definition = definitionOf(catalogue, event.type);
-        const problems = avroProblems(avroType(definition.schema), event.payload);
-        if (problems.length > 0) throw new EventValidationError(event.type, problems);
-        const { eventId, correlationId } = event.payload;
-        if (typeof eventId !== 'string' || eventId === '') {
-          throw new EventValidationError(event.type, ['eventId: expected a non-empty string']);
-        }
-        return {
-          event_id: eventId,
-          event_type: event.type,
-          topic: definition.topic,
-          key: event.key,
-          payload: JSON.stringify(event.payload),
-          correlation_id: typeof correlationId === 'string' ? correlationId : null,
-        };
-      });
-      await trx(OUTBOX_TABLE).insert(rows);
+      await trx(OUTBOX_TABLE).insert(outboxRows(catalogue, events));
     },
   };
 }

@@ -8,7 +8,6 @@ import { createRevocationCheck } from '@tulity/adapters/auth/revocation';
 import { setting } from '@tulity/adapters/config';
 import type { EventCatalogue } from '@tulity/adapters/events/catalogue';
 import { startConsumer } from '@tulity/adapters/events/consumer';
-import { createOutbox } from '@tulity/adapters/events/outbox';
 import { createHttpApp } from '@tulity/adapters/http/app';
 import { openApiDocument } from '@tulity/adapters/http/openapi';
 import { buildRouter } from '@tulity/adapters/http/routes';
@@ -56,7 +55,7 @@ export function transactionsDeps(
   outgoing: EventCatalogue = catalogue,
 ): TransactionsDeps {
   return {
-    uow: createUnitOfWork(db, createOutbox(outgoing)),
+    uow: createUnitOfWork(db, outgoing),
     clock: { now: () => new Date() },
     ids: { newId: randomUUID },
     settings,

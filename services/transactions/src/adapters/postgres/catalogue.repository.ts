@@ -2,75 +2,77 @@
 import type { Knex } from 'knex';
 import type { CatalogueRepository } from '../../application/ports';
 import type { CatalogueProduct } from '../../domain/catalogue';
+import type { WriteBatch } from './write-batch';
 
 type Db = Knex | Knex.Transaction;
 type Big = string | number;
 
-interface ProductRow {
+/** One row per unit level of a product, or one with a null level for a product without any. */
+interface ProductLevelRow {
   id: string;
   sku: string;
   name: string;
   active: boolean;
   deleted: boolean;
-}
-
-interface LevelRow {
-  id: string;
-  product_id: string;
-  unit_name: string;
-  conversion_factor: Big;
+  level_id: string | null;
+  unit_name: string | null;
+  conversion_factor: Big | null;
   currency: string | null;
   sell_price_minor: Big | null;
   buy_price_minor: Big | null;
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const orNull = (value: Big | null) => (value === null ? null : Number(value));
 
 async function findProducts(db: Db, ids: string[]): Promise<Map<string, CatalogueProduct>> {
   // Ids are validated at the edge; a non-UUID can still name nothing, so it is not sent to a uuid column.
   const wanted = [...new Set(ids)].filter((id) => uuidPattern.test(id));
   if (wanted.length === 0) return new Map();
-  const products = await db<ProductRow>('catalogue_products').whereIn('id', wanted);
-  const levels: LevelRow[] = await db('catalogue_unit_levels as l')
+  // Products, their levels and prices in one statement: a sale or purchase reads them on every request.
+  const rows: ProductLevelRow[] = await db('catalogue_products as c')
+    .leftJoin('catalogue_unit_levels as l', 'l.product_id', 'c.id')
     .leftJoin('catalogue_prices as p', 'p.unit_level_id', 'l.id')
-    .whereIn('l.product_id', wanted)
+    .whereIn('c.id', wanted)
     .select(
-      'l.id',
-      'l.product_id',
+      'c.id',
+      'c.sku',
+      'c.name',
+      'c.active',
+      'c.deleted',
+      'l.id as level_id',
       'l.unit_name',
       'l.conversion_factor',
       'p.currency',
       'p.sell_price_minor',
       'p.buy_price_minor',
     );
-  return new Map(
-    products.map((row) => [
-      row.id,
-      {
-        id: row.id,
-        sku: row.sku,
-        name: row.name,
-        active: row.active,
-        deleted: row.deleted,
-        unitLevels: levels
-          .filter((level) => level.product_id === row.id)
-          .map((level) => ({
-            id: level.id,
-            unitName: level.unit_name,
-            conversionFactor: Number(level.conversion_factor),
-            currency: level.currency,
-            sellPriceMinor: level.sell_price_minor === null ? null : Number(level.sell_price_minor),
-            buyPriceMinor: level.buy_price_minor === null ? null : Number(level.buy_price_minor),
-          })),
-      },
-    ]),
-  );
+  const products = new Map<string, CatalogueProduct>();
+  for (const row of rows) {
+    let product = products.get(row.id);
+    if (!product) {
+      product = { id: row.id, sku: row.sku, name: row.name, active: row.active, deleted: row.deleted, unitLevels: [] };
+      products.set(row.id, product);
+    }
+    if (row.level_id === null) continue;
+    product.unitLevels.push({
+      id: row.level_id,
+      unitName: row.unit_name!,
+      conversionFactor: Number(row.conversion_factor),
+      currency: row.currency,
+      sellPriceMinor: orNull(row.sell_price_minor),
+      buyPriceMinor: orNull(row.buy_price_minor),
+    });
+  }
+  return products;
 }
 
-export function catalogueRepository(trx: Knex.Transaction): CatalogueRepository {
+/** Reads and writes here all run after the writes queued in `batch` are sent. */
+export function catalogueRepository(batch: WriteBatch): CatalogueRepository {
   return {
-    findMany: (ids) => findProducts(trx, ids),
+    findMany: async (ids) => findProducts(await batch.sent(), ids),
     async upsertProduct(product) {
+      const trx = await batch.sent();
       await trx('catalogue_products')
         .insert({ id: product.id, sku: product.sku, name: product.name, active: product.active, deleted: false })
         .onConflict('id')
@@ -92,9 +94,11 @@ export function catalogueRepository(trx: Knex.Transaction): CatalogueRepository 
       }
     },
     async markDeleted(productId) {
+      const trx = await batch.sent();
       await trx('catalogue_products').where({ id: productId }).update({ deleted: true, active: false });
     },
     async setPrice(price) {
+      const trx = await batch.sent();
       await trx('catalogue_prices')
         .insert({
           unit_level_id: price.unitLevelId,

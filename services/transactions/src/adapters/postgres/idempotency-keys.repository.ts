@@ -1,5 +1,5 @@
-import type { Knex } from 'knex';
 import type { Claim, IdempotencyKeys } from '../../application/ports';
+import type { WriteBatch } from './write-batch';
 
 interface KeyRow {
   fingerprint: string;
@@ -7,9 +7,10 @@ interface KeyRow {
   response: unknown;
 }
 
-export function idempotencyKeys(trx: Knex.Transaction): IdempotencyKeys {
+export function idempotencyKeys(batch: WriteBatch): IdempotencyKeys {
   return {
     async claim(key, now, lifetimeMs): Promise<Claim> {
+      const trx = await batch.sent();
       // The primary key decides: a second transaction with the same key blocks here until the
       // first commits (then nothing is inserted and it replays) or rolls back (then it inserts).
       // An expired key is taken over in place.
@@ -29,12 +30,18 @@ export function idempotencyKeys(trx: Knex.Transaction): IdempotencyKeys {
       if (!row || row.fingerprint !== key.fingerprint || row.status === null) return { kind: 'mismatch' };
       return { kind: 'replay', response: { status: row.status, body: row.response } };
     },
+    // Queued: the response is stored by the statement that writes the created rows and their
+    // outbox rows, so all of them commit together. The claim inserted the key's row earlier in
+    // this transaction, so no other queued write touches it.
     async complete(key, response) {
-      await trx('idempotency_keys')
-        .where({ user_id: key.userId, key: key.key })
-        .update({ status: response.status, response: JSON.stringify(response.body) });
+      batch.queue((trx) =>
+        trx('idempotency_keys')
+          .where({ user_id: key.userId, key: key.key })
+          .update({ status: response.status, response: JSON.stringify(response.body) }),
+      );
     },
     async prune(before) {
+      const trx = await batch.sent();
       return trx('idempotency_keys').where('created_at', '<', before).delete();
     },
   };

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { containing, paged } from '@tulity/adapters/postgres/paging';
 import type { PurchaseReads, PurchaseRepository, PurchaseSortKey } from '../../application/ports';
 import type { Purchase, PurchaseLine } from '../../domain/purchase';
+import type { WriteBatch } from './write-batch';
 
 type Big = string | number;
 
@@ -71,35 +72,38 @@ const sortColumns: Record<PurchaseSortKey, string> = {
   supplierName: 'supplier_name',
 };
 
-export function purchaseRepository(trx: Knex.Transaction): PurchaseRepository {
+/** The purchase's row and all its lines: queued, so they travel in the batch's one statement. */
+export function purchaseRepository(batch: WriteBatch): PurchaseRepository {
   return {
     async insert(purchase) {
-      await trx('purchases').insert({
-        id: purchase.id,
-        recorded_by: purchase.recordedBy,
-        supplier_name: purchase.supplierName,
-        supplier_reference: purchase.supplierReference,
-        currency: purchase.currency,
-        total_minor: purchase.totalMinor,
-        created_at: purchase.createdAt,
-      });
-      await trx('purchase_lines').insert(
-        purchase.lines.map((line, position) => ({
-          id: line.id,
-          purchase_id: purchase.id,
-          position,
-          product_id: line.productId,
-          unit_level_id: line.unitLevelId,
-          sku: line.sku,
-          product_name: line.productName,
-          unit_name: line.unitName,
-          quantity: line.quantity,
-          conversion_factor: line.conversionFactor,
-          base_quantity: line.baseQuantity,
-          unit_cost_minor: line.unitCostMinor,
-          line_total_minor: line.lineTotalMinor,
-        })),
-      );
+      batch.queue((trx) => [
+        trx('purchases').insert({
+          id: purchase.id,
+          recorded_by: purchase.recordedBy,
+          supplier_name: purchase.supplierName,
+          supplier_reference: purchase.supplierReference,
+          currency: purchase.currency,
+          total_minor: purchase.totalMinor,
+          created_at: purchase.createdAt,
+        }),
+        trx('purchase_lines').insert(
+          purchase.lines.map((line, position) => ({
+            id: line.id,
+            purchase_id: purchase.id,
+            position,
+            product_id: line.productId,
+            unit_level_id: line.unitLevelId,
+            sku: line.sku,
+            product_name: line.productName,
+            unit_name: line.unitName,
+            quantity: line.quantity,
+            conversion_factor: line.conversionFactor,
+            base_quantity: line.baseQuantity,
+            unit_cost_minor: line.unitCostMinor,
+            line_total_minor: line.lineTotalMinor,
+          })),
+        ),
+      ]);
     },
   };
 }

@@ -3,6 +3,7 @@ import type { ListQuery, Page } from '@tulity/adapters/core/page';
 import { containing, paged } from '@tulity/adapters/postgres/paging';
 import type { SaleFilters, SaleReads, SaleRepository, SaleSortKey } from '../../application/ports';
 import type { PaymentMethod, Sale, SaleLine, SaleReturn, SaleStatus, Shortage } from '../../domain/sale';
+import type { WriteBatch } from './write-batch';
 
 type Db = Knex | Knex.Transaction;
 /** pg returns bigint columns as strings. */
@@ -139,48 +140,57 @@ const sortColumns: Record<SaleSortKey, string> = {
   status: 'status',
 };
 
-export function saleRepository(trx: Knex.Transaction): SaleRepository {
+/** The sale's row and all its lines: queued, so they travel in the batch's one statement. */
+function saleInserts(trx: Knex.Transaction, sale: Sale) {
+  return [
+    trx('sales').insert({
+      id: sale.id,
+      cashier_id: sale.cashierId,
+      currency: sale.currency,
+      total_minor: sale.totalMinor,
+      discount_minor: sale.discountMinor,
+      note: sale.note,
+      payment_method: sale.paymentMethod,
+      amount_tendered_minor: sale.amountTenderedMinor,
+      change_minor: sale.changeMinor,
+      deadline_at: sale.deadlineAt,
+      created_at: sale.createdAt,
+      ...stateColumns(sale),
+    }),
+    trx('sale_lines').insert(
+      sale.lines.map((line, position) => ({
+        id: line.id,
+        sale_id: sale.id,
+        position,
+        product_id: line.productId,
+        unit_level_id: line.unitLevelId,
+        sku: line.sku,
+        product_name: line.productName,
+        unit_name: line.unitName,
+        quantity: line.quantity,
+        conversion_factor: line.conversionFactor,
+        base_quantity: line.baseQuantity,
+        unit_price_minor: line.unitPriceMinor,
+        gross_minor: line.grossMinor,
+        discount_minor: line.discountMinor,
+        line_total_minor: line.lineTotalMinor,
+        returned_quantity: line.returnedQuantity,
+        refunded_minor: line.refundedMinor,
+      })),
+    ),
+  ];
+}
+
+/** New rows are queued in `batch`; every other method first sends what is queued, then runs. */
+export function saleRepository(batch: WriteBatch): SaleRepository {
   return {
     async insert(sale) {
-      await trx('sales').insert({
-        id: sale.id,
-        cashier_id: sale.cashierId,
-        currency: sale.currency,
-        total_minor: sale.totalMinor,
-        discount_minor: sale.discountMinor,
-        note: sale.note,
-        payment_method: sale.paymentMethod,
-        amount_tendered_minor: sale.amountTenderedMinor,
-        change_minor: sale.changeMinor,
-        deadline_at: sale.deadlineAt,
-        created_at: sale.createdAt,
-        ...stateColumns(sale),
-      });
-      await trx('sale_lines').insert(
-        sale.lines.map((line, position) => ({
-          id: line.id,
-          sale_id: sale.id,
-          position,
-          product_id: line.productId,
-          unit_level_id: line.unitLevelId,
-          sku: line.sku,
-          product_name: line.productName,
-          unit_name: line.unitName,
-          quantity: line.quantity,
-          conversion_factor: line.conversionFactor,
-          base_quantity: line.baseQuantity,
-          unit_price_minor: line.unitPriceMinor,
-          gross_minor: line.grossMinor,
-          discount_minor: line.discountMinor,
-          line_total_minor: line.lineTotalMinor,
-          returned_quantity: line.returnedQuantity,
-          refunded_minor: line.refundedMinor,
-        })),
-      );
+      batch.queue((trx) => saleInserts(trx, sale));
     },
-    get: (id) => getSale(trx, id, false),
-    getForUpdate: (id) => getSale(trx, id, true),
+    get: async (id) => getSale(await batch.sent(), id, false),
+    getForUpdate: async (id) => getSale(await batch.sent(), id, true),
     async update(sale) {
+      const trx = await batch.sent();
       await trx('sales').where({ id: sale.id }).update(stateColumns(sale));
       for (const line of sale.lines) {
         await trx('sale_lines')
@@ -190,15 +200,17 @@ export function saleRepository(trx: Knex.Transaction): SaleRepository {
       }
     },
     async insertReturn(saleReturn) {
-      await trx('sale_returns').insert({
-        id: saleReturn.id,
-        sale_id: saleReturn.saleId,
-        returned_by: saleReturn.returnedBy,
-        reason: saleReturn.reason,
-        refund_minor: saleReturn.refundMinor,
-        lines: JSON.stringify(saleReturn.lines),
-        created_at: saleReturn.createdAt,
-      });
+      batch.queue((trx) =>
+        trx('sale_returns').insert({
+          id: saleReturn.id,
+          sale_id: saleReturn.saleId,
+          returned_by: saleReturn.returnedBy,
+          reason: saleReturn.reason,
+          refund_minor: saleReturn.refundMinor,
+          lines: JSON.stringify(saleReturn.lines),
+          created_at: saleReturn.createdAt,
+        }),
+      );
     },
   };
 }
