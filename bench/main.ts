@@ -14,6 +14,7 @@ import type { BenchReport, SoakFigures } from './model';
 import { parseOptions, usage, type BenchOptions } from './options';
 import { servicePid } from './proc';
 import { renderMarkdown, renderText } from './report';
+import { vacuumDatabases } from './vacuum';
 import { seedShop, type Shop } from './seed';
 import { adminPassword, assertRunning, SERVICES, type Stack } from './stack';
 import { growthPercent } from './stats';
@@ -77,6 +78,8 @@ async function run(options: BenchOptions): Promise<BenchReport> {
   if (!stack) return report;
 
   const shop: Shop = await seedShop(stack, runId, say);
+  say('vacuuming and analyzing the service databases');
+  report.database = await vacuumDatabases(stack.databases);
   if (options.stages.includes('endpoints')) {
     report.http.push(...(await runEndpoints({ stack, shop, runId, load, say })));
   }

@@ -71,6 +71,8 @@ export interface BenchReport {
   /** `/proc/loadavg` before and after the run. */
   loadBefore: string;
   loadAfter: string;
+  /** What the bench did to the databases before it measured. */
+  database?: string;
   settings: { connections: number; durationSeconds: number; warmupSeconds: number; generator: string };
   http: HttpFigures[];
   mix?: MixFigures;

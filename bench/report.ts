@@ -162,6 +162,7 @@ function heading(report: BenchReport): string[] {
   return [
     `run ${report.runId}, started ${report.startedAt}`,
     `load average before: ${report.loadBefore}; after: ${report.loadAfter}`,
+    ...(report.database ? [report.database] : []),
   ];
 }
 
