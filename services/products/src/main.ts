@@ -145,11 +145,6 @@ export function startConsumerRole(deps: ConsumerDeps) {
     metrics: deps.metrics,
     // A new group starts at the beginning: a sale requested before products first ran still counts.
     fromBeginning: true,
-    // One partition at a time. A run of events shares one transaction, which locks the stock rows of
-    // each event in turn; two runs side by side lock the same products in different orders and
-    // deadlock (19 times in two bench runs), and each deadlock sends the run
-    // down the one-by-one path with its retry pauses. One run at a time locks in one order only.
-    partitionsConsumedConcurrently: 1,
   });
 }
 
