@@ -118,6 +118,10 @@ async function run(options: BenchOptions): Promise<BenchReport> {
         return { service, samplesMb, growthPercent: growthPercent(samplesMb) };
       });
       report.soak = { minutes: soak, warmupSeconds: options.soakWarmupSeconds, series };
+      // Said now: the delivery count that follows can wait minutes for a consumer's backlog.
+      say(
+        `soak: RSS growth after warm-up ${series.map((s) => `${s.service} ${s.growthPercent.toFixed(1)} %`).join(', ')}`,
+      );
     }
   }
   if (options.stages.includes('events')) {
