@@ -85,7 +85,7 @@ async function run(options: BenchOptions): Promise<BenchReport> {
   }
   if (options.stages.includes('mix')) {
     // The write benchmarks leave consumers thousands of events behind; the mix would compete with
-    // that backlog (its throughput halved) instead of measuring the shop's own load.
+    // that backlog instead of measuring the shop's own load.
     say('mix: waiting until the events of the stages before are applied');
     await settleAndCount(stack, `bench-${runId}-`, { say });
     const pids = Object.fromEntries(
