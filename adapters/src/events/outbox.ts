@@ -31,8 +31,8 @@ export class EventValidationError extends Error {
   }
 }
 
-/** An outbox row as the relay reads it. */
-export interface OutboxRow {
+/** An outbox row to insert; the relay reads it back with its id and state (relay/claim.ts). */
+export interface NewOutboxRow {
   event_id: string;
   event_type: string;
   topic: string;
@@ -47,7 +47,7 @@ export interface OutboxRow {
  * blocking the relay later. For a unit of work that sends the rows with its own writes in one
  * statement; `createOutbox` inserts them on their own.
  */
-export function outboxRows(catalogue: EventCatalogue, events: OutgoingEvent[]): OutboxRow[] {
+export function outboxRows(catalogue: EventCatalogue, events: OutgoingEvent[]): NewOutboxRow[] {
   return events.map((event) => {
     const definition = definitionOf(catalogue, event.type);
     const problems = avroProblems(avroType(definition.schema), event.payload);
