@@ -26,7 +26,8 @@ export interface Repository<T> {
   delete(id: string): Promise<void>;
 }
 
-export interface ProductRepository extends Repository<Product> {
+/** A product is only ever stored new through `create`, with its base level and stock row. */
+export interface ProductRepository extends Omit<Repository<Product>, 'insert'> {
   /**
    * Stores a new product with its base unit level and its empty stock row, and answers its
    * snapshot; fails with unknownCategory or unknownUnit when either does not exist.

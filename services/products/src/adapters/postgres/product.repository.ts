@@ -81,7 +81,7 @@ interface SnapshotRow extends ProductRow {
 }
 
 // A new product, its base unit level and its stock row in one statement, answering what the
-// ProductCreated event carries: one round trip where inserts, checks and reads took eight. The
+// ProductCreated event carries: one round trip where inserts, checks and reads took seven. The
 // foreign keys are checked at the end of the statement, after all three rows exist.
 const createProductSql = `
   with product as (
@@ -110,7 +110,6 @@ export function productRepository(trx: Knex.Transaction): ProductRepository {
       const row = await trx<ProductRow>('products').where({ id }).first();
       return row ? toProduct(row) : undefined;
     },
-    insert: async (product) => void (await decided(trx('products').insert(fromProduct(product)))),
     create: async (product, baseLevel) => {
       const p = fromProduct(product);
       const l = fromLevel(baseLevel);
