@@ -200,13 +200,16 @@ describe('the system endpoint', () => {
     const web = await webWith(prometheus.url);
     try {
       const admin = await issuer.mint({ role: 'admin' });
-      // Rates need two scrapes of each fake.
+      // Rates need two scrapes of each fake, and Prometheus scrapes the two at different moments:
+      // wait for a rate from each (transactions' produced sales, products' consumed sales).
       let flows: Flows | undefined;
       for (let attempt = 0; attempt < 120 && !flows; attempt++) {
         const answer = await web.call('GET', '/system/flows', { token: admin });
         const read = answer.body as Flows;
         const sale = read.topics?.find((t) => t.topic === 'transactions.sale');
-        if (read.source === 'prometheus' && sale?.produced === 9 && sale.producedPerSecond !== null) flows = read;
+        const sold = read.flows?.find((f) => f.topic === 'transactions.sale' && f.group === 'products');
+        const scraped = sale?.producedPerSecond != null && sold?.consumedPerSecond != null;
+        if (read.source === 'prometheus' && sale?.produced === 9 && scraped) flows = read;
         else await new Promise((resolve) => setTimeout(resolve, 500));
       }
       expect(flows?.source).toBe('prometheus');
