@@ -13,12 +13,13 @@ import { batchWorker } from './consumer/batch';
 import { deadLetterSender } from './consumer/dead-letter';
 import { createDecoder } from './consumer/decode';
 import type { EventHandler, IncomingEvent } from './consumer/event';
-import { inbox } from './consumer/inbox';
+import { inbox, type LockFirst } from './consumer/inbox';
 import { lagRefresher } from './consumer/lag';
 import { restartOnCrash } from './consumer/restart';
 import { oneByOne } from './consumer/retry';
 
 export { PermanentEventError, type EventHandler, type IncomingEvent } from './consumer/event';
+export type { LockFirst } from './consumer/inbox';
 
 export interface ConsumerOptions {
   groupId: string;
@@ -29,6 +30,8 @@ export interface ConsumerOptions {
   catalogue: EventCatalogue;
   /** By event type; the topics subscribed to are those of the handled types. */
   handlers: Record<string, EventHandler>;
+  /** Locks what a run's handlers will lock, in one order, before they run (./consumer/inbox.ts). */
+  lockFirst?: LockFirst;
   logger: Logger;
   metrics: Metrics;
   fromBeginning?: boolean;
@@ -100,7 +103,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
     groupId,
     db,
     decode,
-    applyIn: inbox(groupId, handlers),
+    applyIn: inbox(groupId, handlers, options.lockFirst),
     metrics,
     maxRun,
     afterApply: options.afterApply,

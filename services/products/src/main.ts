@@ -43,7 +43,8 @@ import {
 import { getStock, listMovements } from './application/view-stock';
 import { productsApi } from './adapters/http/openapi';
 import { productsRoutes } from './adapters/http/routes';
-import { consumerCatalogue, eventHandlers } from './adapters/kafka/handlers';
+import { consumerCatalogue, eventHandlers, stockNamedBy } from './adapters/kafka/handlers';
+import { lockStockAhead } from './adapters/postgres/stock.repository';
 import { createUnitOfWork } from './adapters/postgres/unit-of-work';
 import { startPriceAnnouncer } from './adapters/price-announcer';
 
@@ -141,6 +142,7 @@ export function startConsumerRole(deps: ConsumerDeps) {
     registryUrl: deps.registryUrl,
     catalogue: deps.incoming ?? consumerCatalogue(),
     handlers: eventHandlers((trx) => buildUseCases({ ...rest, uow: uow.joining(trx) })),
+    lockFirst: (trx, events) => lockStockAhead(trx, stockNamedBy(events)),
     logger: deps.logger,
     metrics: deps.metrics,
     // A new group starts at the beginning: a sale requested before products first ran still counts.

@@ -20,7 +20,7 @@ interface State {
   prices: Map<string, ProductUnitPrice>;
   announced: Set<string>;
   setAside: Map<string, string>;
-  stock: Map<string, { quantity: number; updatedAt: Date }>;
+  stock: Map<string, { quantity: number; reserved: number; updatedAt: Date }>;
   movements: StockMovement[];
   reservations: Map<string, StockReservation>;
   purchases: Set<string>;
@@ -104,12 +104,6 @@ export class InMemoryUnitOfWork implements UnitOfWork {
       },
       delete: async (id) => void pick().delete(id),
     });
-    const reservedOf = (productId: string) =>
-      [...s().reservations.values()]
-        .filter((r) => r.status === 'reserved')
-        .flatMap((r) => r.lines)
-        .filter((l) => l.productId === productId)
-        .reduce((sum, l) => sum + l.baseQuantity, 0);
     return {
       categories: rows(() => s().categories),
       units: rows(() => s().units),
@@ -130,7 +124,7 @@ export class InMemoryUnitOfWork implements UnitOfWork {
           }
           s().products.set(product.id, product);
           s().levels.set(baseLevel.id, baseLevel);
-          s().stock.set(product.id, { quantity: 0, updatedAt: product.createdAt });
+          s().stock.set(product.id, { quantity: 0, reserved: 0, updatedAt: product.createdAt });
           const baseUnitName = s().units.get(product.baseUnitId)!.name;
           return {
             product,
@@ -190,14 +184,32 @@ export class InMemoryUnitOfWork implements UnitOfWork {
               if (!stock || !product) return [];
               const { sku, name, lowStockThreshold, active } = product;
               return [
-                [productId, { productId, sku, name, quantity: stock.quantity, lowStockThreshold, active }] as const,
+                [
+                  productId,
+                  {
+                    productId,
+                    sku,
+                    name,
+                    quantity: stock.quantity,
+                    reserved: stock.reserved,
+                    lowStockThreshold,
+                    active,
+                  },
+                ] as const,
               ];
             }),
           ),
         apply: async ({ level, movement }) => {
-          s().stock.set(level.productId, { quantity: level.quantity, updatedAt: movement.occurredAt });
+          s().stock.set(level.productId, {
+            quantity: level.quantity,
+            reserved: level.reserved,
+            updatedAt: movement.occurredAt,
+          });
           s().movements.push(movement);
-          return { reserved: reservedOf(level.productId) };
+        },
+        saveReserved: async (level) => {
+          const stock = s().stock.get(level.productId)!;
+          s().stock.set(level.productId, { ...stock, reserved: level.reserved });
         },
       },
       reservations: {
@@ -211,7 +223,6 @@ export class InMemoryUnitOfWork implements UnitOfWork {
           const held = s().reservations.get(saleId);
           if (held) s().reservations.set(saleId, { ...held, status, updatedAt: at });
         },
-        hasOpenLines: async (productId) => reservedOf(productId) > 0,
       },
       purchases: {
         claim: async (purchaseId) => {
@@ -293,15 +304,10 @@ export class InMemoryUnitOfWork implements UnitOfWork {
           const stock = s.stock.get(productId);
           const product = s.products.get(productId);
           if (!stock || !product) return undefined;
-          const reserved = [...s.reservations.values()]
-            .filter((r) => r.status === 'reserved')
-            .flatMap((r) => r.lines)
-            .filter((l) => l.productId === productId)
-            .reduce((sum, l) => sum + l.baseQuantity, 0);
           return {
             productId,
             quantity: stock.quantity,
-            reserved,
+            reserved: stock.reserved,
             lowStockThreshold: product.lowStockThreshold,
             updatedAt: stock.updatedAt,
           };

@@ -14,6 +14,7 @@ beforeEach(async () => {
 });
 
 const stock = () => fake.uow.state.stock.get(productId)?.quantity;
+const reserved = () => fake.uow.state.stock.get(productId)?.reserved;
 const sale = (saleId: string, boxes: number, pieces = 0) => ({
   correlationId,
   saleId,
@@ -94,11 +95,15 @@ describe('release a reservation', () => {
 
   test('a confirmed sale keeps its stock taken until it is cancelled', async () => {
     await fake.useCases.reserveStock(sale('sale-1', 1));
+    await fake.useCases.reserveStock(sale('sale-2', 0, 3));
+    expect(reserved()).toBe(27);
     expect(await fake.useCases.confirmReservation({ correlationId, saleId: 'sale-1' })).toBe(true);
     expect(await fake.useCases.confirmReservation({ correlationId, saleId: 'sale-1' })).toBe(false);
-    expect(stock()).toBe(26);
+    // Sold, no longer held: only the other sale's pieces stay reserved.
+    expect([stock(), reserved()]).toEqual([23, 3]);
     await fake.useCases.releaseReservation({ correlationId, saleId: 'sale-1' });
-    expect(stock()).toBe(50);
+    expect([stock(), reserved()]).toEqual([47, 3]);
+    expect(fake.uow.eventsOf('StockChanged').at(-1)).toMatchObject({ delta: 24, quantity: 47, reserved: 3 });
   });
 
   test('a rejected sale releases nothing', async () => {

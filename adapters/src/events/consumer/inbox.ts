@@ -13,10 +13,22 @@ const isDataException = (error: unknown) => /^22[0-9A-Z]{3}$/.test(String((error
 export type ApplyInTransaction = (trx: Knex.Transaction, events: IncomingEvent[]) => Promise<boolean[]>;
 
 /**
+ * Takes the row locks the handlers of these events will take, in one order, before the first
+ * handler runs. A run holds every lock its events took until it commits, so without this two
+ * partitions' runs that touch the same rows in different orders deadlock, and both fall back to
+ * one transaction per event.
+ */
+export type LockFirst = (trx: Knex.Transaction, events: IncomingEvent[]) => Promise<void>;
+
+/**
  * Records the events in the inbox with one statement and runs the handler, in order, for each one
  * the inbox did not hold yet: the inbox row and the effect commit together, or neither does.
  */
-export function inbox(groupId: string, handlers: Record<string, EventHandler>): ApplyInTransaction {
+export function inbox(
+  groupId: string,
+  handlers: Record<string, EventHandler>,
+  lockFirst?: LockFirst,
+): ApplyInTransaction {
   return async (trx, events) => {
     const result = await trx.raw(
       `insert into ${INBOX_TABLE} (group_id, event_id, event_type, topic, partition, "offset")
@@ -33,6 +45,11 @@ export function inbox(groupId: string, handlers: Record<string, EventHandler>): 
     );
     // A run can hold the same event twice (a relay re-send): only its first copy is applied.
     const fresh = new Set<string>(result.rows.map((row: { event_id: string }) => row.event_id));
+    if (lockFirst && fresh.size > 0)
+      await lockFirst(
+        trx,
+        events.filter((event) => fresh.has(event.eventId)),
+      );
     const applied: boolean[] = [];
     for (const event of events) {
       const isFresh = fresh.delete(event.eventId);

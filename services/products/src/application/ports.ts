@@ -56,11 +56,10 @@ export interface PriceRepository extends Repository<ProductUnitPrice> {
 export interface StockRepository {
   /** Locks the stock rows of these products (in a stable order, so lockers never deadlock). */
   lock(productIds: readonly string[]): Promise<Map<string, StockLevel>>;
-  /**
-   * Stores the new quantity and its movement, under the lock taken by `lock`, and answers the
-   * base units that reservations still open hold of the product after it (the event carries both).
-   */
-  apply(result: MovementResult): Promise<{ reserved: number }>;
+  /** Stores the new quantity, reserved units and their movement, under the lock taken by `lock`. */
+  apply(result: MovementResult): Promise<void>;
+  /** Stores what open reservations hold, under the lock taken by `lock`: a change of hands, not of stock. */
+  saveReserved(level: StockLevel): Promise<void>;
 }
 
 export interface ReservationRepository {
@@ -68,7 +67,6 @@ export interface ReservationRepository {
   insertIfAbsent(reservation: StockReservation): Promise<boolean>;
   getForUpdate(saleId: string): Promise<StockReservation | undefined>;
   setStatus(saleId: string, status: 'confirmed' | 'released', at: Date): Promise<void>;
-  hasOpenLines(productId: string): Promise<boolean>;
 }
 
 export interface PurchaseReceipts {

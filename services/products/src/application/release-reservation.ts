@@ -1,3 +1,4 @@
+import { baseUnitsByProduct, held } from '../domain/stock';
 import type { Command, ProductsDeps } from './ports';
 import { applyMovement } from './stock-movements';
 
@@ -10,6 +11,14 @@ export function confirmReservation(deps: Pick<ProductsDeps, 'uow' | 'clock'>) {
       const reservation = await tx.reservations.getForUpdate(command.saleId);
       if (reservation?.status !== 'reserved') return false;
       await tx.reservations.setStatus(command.saleId, 'confirmed', deps.clock.now());
+      const sold = baseUnitsByProduct(reservation.lines);
+      const stock = await tx.stock.lock([...sold.keys()]);
+      for (const [productId, quantity] of sold) {
+        const level = stock.get(productId);
+        // A product is deleted only without open reservations, so its row is there.
+        if (!level) throw new Error(`stock row of ${productId} is gone while reserved by sale ${command.saleId}`);
+        await tx.stock.saveReserved(held(level, -quantity));
+      }
       return true;
     });
 }
@@ -35,19 +44,28 @@ export function releaseReservation(deps: Pick<ProductsDeps, 'uow' | 'clock'>) {
       if (reservation.status !== 'reserved' && reservation.status !== 'confirmed') return { kind: 'nothing-reserved' };
 
       await tx.reservations.setStatus(saleId, 'released', now);
-      const supply = new Map<string, number>();
-      for (const line of reservation.lines)
-        supply.set(line.productId, (supply.get(line.productId) ?? 0) + line.baseQuantity);
+      const supply = baseUnitsByProduct(reservation.lines);
       // What came back through returns of the sale is in stock already.
-      for (const line of (await tx.returns.of(saleId)).flatMap((r) => r.lines))
-        supply.set(line.productId, (supply.get(line.productId) ?? 0) - line.baseQuantity);
-      for (const [productId, quantity] of supply) if (quantity <= 0) supply.delete(productId);
-      const stock = await tx.stock.lock([...supply.keys()]);
-      for (const [productId, quantity] of supply) {
+      for (const [productId, quantity] of baseUnitsByProduct((await tx.returns.of(saleId)).flatMap((r) => r.lines)))
+        supply.set(productId, (supply.get(productId) ?? 0) - quantity);
+      // Only a sale not yet confirmed still holds its goods as reserved.
+      const unheld =
+        reservation.status === 'reserved' ? baseUnitsByProduct(reservation.lines) : new Map<string, number>();
+      const stock = await tx.stock.lock([...reservation.lines.map((line) => line.productId)]);
+      for (const productId of new Set([...supply.keys(), ...unheld.keys()])) {
         const level = stock.get(productId);
         // A product is deleted only without open reservations, so its row is there.
         if (!level) throw new Error(`stock row of ${productId} is gone while reserved by sale ${saleId}`);
-        await applyMovement(tx, level, { delta: quantity, reason: 'reservation_release', reference: saleId }, now);
+        const delta = supply.get(productId) ?? 0;
+        const reservedDelta = -(unheld.get(productId) ?? 0);
+        if (delta > 0)
+          await applyMovement(
+            tx,
+            level,
+            { delta, reservedDelta, reason: 'reservation_release', reference: saleId },
+            now,
+          );
+        else if (reservedDelta !== 0) await tx.stock.saveReserved(held(level, reservedDelta));
       }
       return { kind: 'released' };
     });

@@ -46,7 +46,12 @@ export function reserveStock(deps: Pick<ProductsDeps, 'uow' | 'clock'>) {
       for (const [productId, quantity] of plan.demand) {
         const level = stock.get(productId);
         if (!level) throw new Error(`stock row of ${productId} vanished under its lock`);
-        await applyMovement(tx, level, { delta: -quantity, reason: 'sale_reservation', reference: saleId }, now);
+        await applyMovement(
+          tx,
+          level,
+          { delta: -quantity, reservedDelta: quantity, reason: 'sale_reservation', reference: saleId },
+          now,
+        );
       }
       await tx.events.record([{ type: 'StockReserved', occurredAt: now, saleId, lines: plan.lines }]);
       return { kind: 'reserved' };

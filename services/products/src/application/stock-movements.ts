@@ -1,20 +1,14 @@
 import type { ProductsEvent } from '../domain/events';
-import { move, type MovementReason, type StockLevel } from '../domain/stock';
+import { move, type StockChange, type StockLevel } from '../domain/stock';
 import type { Tx } from './ports';
 
 /**
  * Applies one movement to a locked stock row and records stock changed (and low stock when
- * crossed); answers the row after it with the base units open reservations hold. Callers change reservations first, so the reserved total the event carries is the
- * one after this change.
+ * crossed); answers the row after it.
  */
-export async function applyMovement(
-  tx: Tx,
-  level: StockLevel,
-  change: { delta: number; reason: MovementReason; reference?: string | null; note?: string | null },
-  now: Date,
-): Promise<StockLevel & { reserved: number }> {
+export async function applyMovement(tx: Tx, level: StockLevel, change: StockChange, now: Date): Promise<StockLevel> {
   const result = move(level, change, now);
-  const { reserved } = await tx.stock.apply(result);
+  await tx.stock.apply(result);
   const events: ProductsEvent[] = [
     {
       type: 'StockChanged',
@@ -22,7 +16,7 @@ export async function applyMovement(
       productId: level.productId,
       delta: change.delta,
       quantity: result.level.quantity,
-      reserved,
+      reserved: result.level.reserved,
       reason: change.reason,
       reference: change.reference ?? null,
     },
@@ -32,5 +26,5 @@ export async function applyMovement(
     events.push({ type: 'LowStock', occurredAt: now, productId, sku, name, quantity, threshold: lowStockThreshold });
   }
   await tx.events.record(events);
-  return { ...result.level, reserved };
+  return result.level;
 }

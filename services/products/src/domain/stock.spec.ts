@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { largestWhole } from './quantity';
-import { crossedLow, move, planReservation, type StockLevel } from './stock';
+import { baseUnitsByProduct, crossedLow, held, move, planReservation, type StockLevel } from './stock';
 import type { ProductUnitLevel } from './unit-level';
 
 const at = new Date('2026-01-01T00:00:00Z');
@@ -17,6 +17,7 @@ const stockOf = (productId: string, quantity: number, active = true): StockLevel
   sku: productId.toUpperCase(),
   name: productId,
   quantity,
+  reserved: 0,
   lowStockThreshold: 5,
   active,
 });
@@ -99,6 +100,13 @@ describe('move', () => {
     );
   });
 
+  test('moves stock into the reserved units and back with it', () => {
+    const reserving = move(stockOf('cola', 7), { delta: -2, reservedDelta: 2, reason: 'sale_reservation' }, at);
+    expect([reserving.level.quantity, reserving.level.reserved]).toEqual([5, 2]);
+    const releasing = move(reserving.level, { delta: 2, reservedDelta: -2, reason: 'reservation_release' }, at);
+    expect([releasing.level.quantity, releasing.level.reserved]).toEqual([7, 0]);
+  });
+
   test('refuses to take stock below zero', () => {
     expect(() => move(stockOf('cola', 3), { delta: -4, reason: 'manual_adjustment' }, at)).toThrow(
       expect.objectContaining({ code: 'STOCK.INSUFFICIENT' }),
@@ -115,6 +123,23 @@ describe('move', () => {
       expect.objectContaining({ code: 'STOCK.TOO_LARGE' }),
     );
   });
+});
+
+test('held never gives back more than reservations hold', () => {
+  expect(held({ ...stockOf('cola', 3), reserved: 4 }, -4).reserved).toBe(0);
+  expect(() => held({ ...stockOf('cola', 3), reserved: 4 }, -5)).toThrow('would hold -1 reserved units');
+});
+
+test('baseUnitsByProduct sums lines of one product across unit levels', () => {
+  const lines = [
+    { productId: 'cola', baseQuantity: 24 },
+    { productId: 'chips', baseQuantity: 1 },
+    { productId: 'cola', baseQuantity: 3 },
+  ];
+  expect([...baseUnitsByProduct(lines)]).toEqual([
+    ['cola', 27],
+    ['chips', 1],
+  ]);
 });
 
 test('crossedLow only fires when stock moves from above the threshold to at or below it', () => {

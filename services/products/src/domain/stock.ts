@@ -12,7 +12,10 @@ export interface StockLevel {
   /** The product's SKU and name, read with the lock, for the low-stock event. */
   sku: string;
   name: string;
+  /** Base units on hand, not counting what open reservations took. */
   quantity: number;
+  /** Base units open reservations hold: taken from `quantity`, not yet sold or given back. */
+  reserved: number;
   lowStockThreshold: number;
   active: boolean;
 }
@@ -35,11 +38,16 @@ export interface MovementResult {
   crossedLow: boolean;
 }
 
-export function move(
-  level: StockLevel,
-  change: { delta: number; reason: MovementReason; reference?: string | null; note?: string | null },
-  now: Date,
-): MovementResult {
+export interface StockChange {
+  delta: number;
+  /** How the reserved units change with it: a reservation takes stock into them, a release gives it back. */
+  reservedDelta?: number;
+  reason: MovementReason;
+  reference?: string | null;
+  note?: string | null;
+}
+
+export function move(level: StockLevel, change: StockChange, now: Date): MovementResult {
   if (!isWhole(Math.abs(change.delta), 1)) {
     throw failures.invalidField('delta', 'Must be a whole, non-zero number of base units.');
   }
@@ -47,7 +55,7 @@ export function move(
   if (balanceAfter < 0) throw failures.insufficientStock(level.quantity, -change.delta);
   if (balanceAfter > largestWhole) throw failures.stockTooLarge();
   return {
-    level: { ...level, quantity: balanceAfter },
+    level: { ...held(level, change.reservedDelta ?? 0), quantity: balanceAfter },
     movement: {
       productId: level.productId,
       delta: change.delta,
@@ -59,6 +67,16 @@ export function move(
     },
     crossedLow: crossedLow(level.lowStockThreshold, level.quantity, balanceAfter),
   };
+}
+
+/**
+ * The level with `delta` more base units held by open reservations. Reservations only ever give
+ * back what they took, so going below zero is a bug in the caller, not a user's mistake.
+ */
+export function held(level: StockLevel, delta: number): StockLevel {
+  const reserved = level.reserved + delta;
+  if (reserved < 0) throw new Error(`product ${level.productId} would hold ${reserved} reserved units`);
+  return { ...level, reserved };
 }
 
 export function crossedLow(threshold: number, before: number, after: number): boolean {
@@ -137,6 +155,15 @@ export function planReservation(
   }
   if (lines.length === 0) return { kind: 'reject', shortages: [] };
   return shortages.length > 0 ? { kind: 'reject', shortages } : { kind: 'reserve', lines: reserved, demand };
+}
+
+/** Base units per product over lines in any unit level. */
+export function baseUnitsByProduct(
+  lines: ReadonlyArray<{ productId: string; baseQuantity: number }>,
+): Map<string, number> {
+  const total = new Map<string, number>();
+  for (const line of lines) total.set(line.productId, (total.get(line.productId) ?? 0) + line.baseQuantity);
+  return total;
 }
 
 /** What products remembers about a sale, so a release returns exactly what was taken, once. */

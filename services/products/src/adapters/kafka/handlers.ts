@@ -2,7 +2,7 @@
 // transaction, so the inbox row, the stock rows and the outgoing events commit together or not at all.
 import { z } from 'zod';
 import { isFailure } from '@tulity/adapters/core/failure';
-import { PermanentEventError, type EventHandler } from '@tulity/adapters/events/consumer';
+import { PermanentEventError, type EventHandler, type IncomingEvent } from '@tulity/adapters/events/consumer';
 import type { EventDefinition } from '@tulity/adapters/events/catalogue';
 import { revocationHandlers } from '@tulity/adapters/auth/revocation';
 import { readerCatalogue, type EventType, type ReaderPayload } from '@tulity/contracts';
@@ -47,6 +47,33 @@ async function permanentOnFailure(work: () => Promise<unknown>): Promise<void> {
     if (isFailure(error)) throw new PermanentEventError(`${error.code}: ${error.message}`);
     throw error;
   }
+}
+
+const uuid = z.uuid();
+const isId = (value: unknown): value is string => uuid.safeParse(value).success;
+const settlingTypes = new Set<string>([
+  consumedTypes.saleConfirmed,
+  consumedTypes.saleRejected,
+  consumedTypes.saleCancelled,
+]);
+
+/**
+ * The stock rows a run of events will lock: the products its lines name, and the products the
+ * sales it settles reserved. Only ids products could have issued are named; the handlers refuse
+ * the rest.
+ */
+export function stockNamedBy(events: readonly IncomingEvent[]): { productIds: string[]; saleIds: string[] } {
+  const productIds = new Set<string>();
+  const saleIds = new Set<string>();
+  for (const { type, payload } of events) {
+    const { lines, aggregateId } = payload as { lines?: unknown; aggregateId?: unknown };
+    if (Array.isArray(lines)) {
+      for (const line of lines as Array<{ productId?: unknown }>)
+        if (isId(line.productId)) productIds.add(line.productId);
+    }
+    if (settlingTypes.has(type) && typeof aggregateId === 'string') saleIds.add(aggregateId);
+  }
+  return { productIds: [...productIds], saleIds: [...saleIds] };
 }
 
 /** `within(trx)` gives the use cases bound to the consumer's inbox transaction. */

@@ -41,10 +41,7 @@ interface ProductDetailRow extends ProductRow {
 const productDetail = {
   name: 'products_product_detail',
   sql: `
-    select p.*, s.quantity as stock_quantity, s.updated_at as stock_updated_at,
-      (select coalesce(sum(rl.base_quantity), 0) from stock_reservation_lines rl
-         join stock_reservations r on r.sale_id = rl.sale_id
-        where rl.product_id = p.id and r.status = 'reserved') as stock_reserved,
+    select p.*, s.quantity as stock_quantity, s.reserved as stock_reserved, s.updated_at as stock_updated_at,
       (select coalesce(json_agg(json_build_object(
                 'id', l.id, 'product_id', l.product_id, 'unit_id', l.unit_id, 'factor', l.factor::text,
                 'is_base', l.is_base, 'created_at', l.created_at,

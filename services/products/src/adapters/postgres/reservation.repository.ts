@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import type { SaleReturn, StockReservation } from '../../domain/stock';
 import type { ReservationRepository, SaleReturns } from '../../application/ports';
-import { openReservationsOf } from './stock.repository';
 
 interface ReservationRow {
   sale_id: string;
@@ -66,7 +65,6 @@ export function reservationRepository(trx: Knex.Transaction): ReservationReposit
     setStatus: async (saleId, status, at) => {
       await trx('stock_reservations').where({ sale_id: saleId }).update({ status, updated_at: at });
     },
-    hasOpenLines: async (productId) => (await openReservationsOf(trx, productId).first('l.sale_id')) !== undefined,
   };
 }
 

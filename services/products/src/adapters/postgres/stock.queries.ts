@@ -41,14 +41,7 @@ export function stockQueries(db: Knex): Pick<Reads, 'stock'> {
         const row: StockRow | undefined = await db('product_stock as s')
           .join('products as p', 'p.id', 's.product_id')
           .where('s.product_id', productId)
-          .first(
-            's.quantity',
-            's.updated_at',
-            'p.low_stock_threshold',
-            db.raw(`(select coalesce(sum(l.base_quantity), 0) from stock_reservation_lines l
-                       join stock_reservations r on r.sale_id = l.sale_id
-                      where l.product_id = s.product_id and r.status = 'reserved') as reserved`),
-          );
+          .first('s.quantity', 's.reserved', 's.updated_at', 'p.low_stock_threshold');
         if (!row) return undefined;
         return {
           productId,

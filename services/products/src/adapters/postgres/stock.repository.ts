@@ -8,29 +8,18 @@ interface LockedStockRow {
   name: string;
   /** bigint, as text */
   quantity: string;
+  reserved: string;
   low_stock_threshold: string;
   active: boolean;
 }
 
-/** Base units held by reservations not yet confirmed, released or rejected. */
-export const openReservationsOf = (db: Knex | Knex.Transaction, productId: string) =>
-  db('stock_reservation_lines as l')
-    .join('stock_reservations as r', 'r.sale_id', 'l.sale_id')
-    .where({ 'l.product_id': productId, 'r.status': 'reserved' });
-
-// The new quantity, its ledger row and the open reservations' total in one statement: one round
-// trip where three ran. The total reads the transaction's earlier changes (a reservation made just
-// before), as every statement of a transaction does.
+// The new quantity and reserved units with their ledger row: one round trip.
 const applyMovementSql = `
-  with stock as (
-    update product_stock set quantity = ?, updated_at = ? where product_id = ?
-  ), movement as (
+  with movement as (
     insert into stock_movements (product_id, delta, balance_after, reason, reference, note, occurred_at)
     values (?, ?, ?, ?, ?, ?, ?)
   )
-  select coalesce(sum(l.base_quantity), 0) as reserved
-    from stock_reservation_lines l join stock_reservations r on r.sale_id = l.sale_id
-   where l.product_id = ? and r.status = 'reserved'`;
+  update product_stock set quantity = ?, reserved = ?, updated_at = ? where product_id = ?`;
 
 export function stockRepository(trx: Knex.Transaction): StockRepository {
   return {
@@ -40,7 +29,7 @@ export function stockRepository(trx: Knex.Transaction): StockRepository {
       const wanted = [...new Set(productIds)].sort();
       if (wanted.length === 0) return new Map();
       const { rows } = await trx.raw<{ rows: LockedStockRow[] }>(
-        `select s.product_id, p.sku, p.name, s.quantity, p.low_stock_threshold, p.active
+        `select s.product_id, p.sku, p.name, s.quantity, s.reserved, p.low_stock_threshold, p.active
            from product_stock s join products p on p.id = s.product_id
           where s.product_id = any(?::uuid[])
           order by s.product_id
@@ -55,6 +44,7 @@ export function stockRepository(trx: Knex.Transaction): StockRepository {
             sku: r.sku,
             name: r.name,
             quantity: Number(r.quantity),
+            reserved: Number(r.reserved),
             lowStockThreshold: Number(r.low_stock_threshold),
             active: r.active,
           },
@@ -62,10 +52,7 @@ export function stockRepository(trx: Knex.Transaction): StockRepository {
       );
     },
     apply: async ({ level, movement }) => {
-      const { rows } = await trx.raw<{ rows: Array<{ reserved: string }> }>(applyMovementSql, [
-        level.quantity,
-        movement.occurredAt,
-        level.productId,
+      await trx.raw(applyMovementSql, [
         movement.productId,
         movement.delta,
         movement.balanceAfter,
@@ -73,11 +60,36 @@ export function stockRepository(trx: Knex.Transaction): StockRepository {
         movement.reference,
         movement.note,
         movement.occurredAt,
+        level.quantity,
+        level.reserved,
+        movement.occurredAt,
         level.productId,
       ]);
-      return { reserved: Number(rows[0]!.reserved) };
+    },
+    saveReserved: async (level) => {
+      await trx('product_stock').where({ product_id: level.productId }).update({ reserved: level.reserved });
     },
   };
+}
+
+/**
+ * Locks the stock rows of these products and of the products these sales reserved, in the order
+ * `lock` uses. A consumer's run takes them all before its first event (see LockFirst), so runs of
+ * different partitions queue behind each other instead of deadlocking.
+ */
+export async function lockStockAhead(
+  trx: Knex.Transaction,
+  named: { productIds: readonly string[]; saleIds: readonly string[] },
+): Promise<void> {
+  if (named.productIds.length === 0 && named.saleIds.length === 0) return;
+  await trx.raw(
+    `select 1 from product_stock
+      where product_id in (select unnest(?::uuid[])
+                           union select product_id from stock_reservation_lines where sale_id = any(?::text[]))
+      order by product_id
+        for update`,
+    [[...named.productIds], [...named.saleIds]],
+  );
 }
 
 export function purchaseReceipts(trx: Knex.Transaction): PurchaseReceipts {
