@@ -38,8 +38,9 @@ import { alertmanagerRouter } from './adapters/http/alertmanager';
 import { notificationsApi } from './adapters/http/openapi';
 import { notificationRoutes } from './adapters/http/routes';
 import { createStreamHub } from './adapters/http/stream';
-import { consumerCatalogue, eventHandlers } from './adapters/kafka/handlers';
+import { consumerCatalogue, eventHandlers, recipientsNamedBy } from './adapters/kafka/handlers';
 import { listenForChanges } from './adapters/postgres/listener';
+import { lockRecipientsAhead } from './adapters/postgres/recipient.repository';
 import { createUnitOfWork } from './adapters/postgres/unit-of-work';
 
 const service = 'notifications';
@@ -203,6 +204,7 @@ export function startConsumerRole(deps: ConsumerDeps) {
     registryUrl: deps.registryUrl,
     catalogue: deps.incoming ?? consumerCatalogue(),
     handlers: eventHandlers({ hearEventIn: (trx) => hearEvent(depsOver(trx)) }),
+    lockFirst: (trx, events) => lockRecipientsAhead(trx, recipientsNamedBy(events)),
     logger: deps.logger,
     metrics: deps.metrics,
     // The read model of users is built from the whole of accounts.user.

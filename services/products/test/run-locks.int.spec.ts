@@ -4,9 +4,9 @@
 // Products locks a run's stock rows first, in one order, so the second run queues instead.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { inbox } from '@tulity/adapters/events/consumer/inbox';
-import type { EventHandler, IncomingEvent } from '@tulity/adapters/events/consumer';
+import type { IncomingEvent } from '@tulity/adapters/events/consumer';
 import type { Knex } from '@tulity/adapters/postgres/database';
+import { applyInterleaved, failedCodes } from '@tulity/adapters/testing/interleaved-runs';
 import { consumedTypes, eventHandlers, stockNamedBy } from '../src/adapters/kafka/handlers';
 import { lockStockAhead } from '../src/adapters/postgres/stock.repository';
 import { buildUseCases, productsDeps } from '../src/main';
@@ -52,69 +52,30 @@ const purchase = (...products: Array<typeof cola>): IncomingEvent => {
   };
 };
 
-/**
- * Applies two runs at once, each in its transaction, with each run's first event applied before
- * either goes on to its second: the interleaving that deadlocks when locks are taken event by event.
- */
-async function applyTogether(withLockFirst: boolean, runs: [IncomingEvent[], IncomingEvent[]]) {
+const handlers = () => {
   const { uow, ...rest } = productsDeps(db);
-  const handlers = eventHandlers((trx) => buildUseCases({ ...rest, uow: uow.joining(trx) }));
-  const firstDone = [false, false];
-  const pids = [0, 0];
-  const otherGoneOnOrWaiting = async (other: number) => {
-    for (;;) {
-      if (firstDone[other]) return;
-      const { rows } = await db.raw(`select wait_event_type from pg_stat_activity where pid = ?`, [pids[other]!]);
-      if (rows[0]?.wait_event_type === 'Lock') return;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  };
-  const outcomes = runs.map((events, index) => {
-    const paced: Record<string, EventHandler> = Object.fromEntries(
-      Object.entries(handlers).map(([type, handle]) => [
-        type,
-        async (event: IncomingEvent, trx: Knex.Transaction) => {
-          await handle(event, trx);
-          if (event === events[0]) {
-            firstDone[index] = true;
-            await otherGoneOnOrWaiting(1 - index);
-          }
-        },
-      ]),
-    );
-    const applyIn = inbox(
-      `run-locks-${randomUUID()}`,
-      paced,
-      withLockFirst ? (trx, run) => lockStockAhead(trx, stockNamedBy(run)) : undefined,
-    );
-    return db.transaction(async (trx) => {
-      pids[index] = (await trx.raw('select pg_backend_pid() as pid')).rows[0].pid;
-      return applyIn(trx, events);
-    });
-  });
-  return Promise.allSettled(outcomes);
-}
+  return eventHandlers((trx) => buildUseCases({ ...rest, uow: uow.joining(trx) }));
+};
+const lockFirst = (trx: Knex.Transaction, run: IncomingEvent[]) => lockStockAhead(trx, stockNamedBy(run));
 
 const stockOf = async (productId: string) =>
   Number((await db('product_stock').where({ product_id: productId }).first('quantity')).quantity);
 
 test('event by event, runs over the same products in opposite orders deadlock (the case guarded below)', async () => {
-  const outcomes = await applyTogether(false, [
+  const outcomes = await applyInterleaved(db, handlers(), undefined, [
     [purchase(cola), purchase(chips)],
     [purchase(chips), purchase(cola)],
   ]);
-  expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.code)).toEqual([
-    '40P01',
-  ]);
+  expect(failedCodes(outcomes)).toEqual(['40P01']);
 });
 
 test('locked first, the same runs queue and both commit', async () => {
   const before = [await stockOf(cola.productId), await stockOf(chips.productId)];
-  const outcomes = await applyTogether(true, [
+  const outcomes = await applyInterleaved(db, handlers(), lockFirst, [
     [purchase(cola), purchase(chips)],
     [purchase(chips), purchase(cola)],
   ]);
-  expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled']);
+  expect(failedCodes(outcomes)).toEqual([]);
   expect([await stockOf(cola.productId), await stockOf(chips.productId)]).toEqual(before.map((q) => q + 2));
 });
 

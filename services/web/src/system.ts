@@ -12,6 +12,7 @@ import {
   type Authenticator,
 } from '@tulity/adapters/auth/index';
 import { parseMetrics, type Sample } from './metrics-text';
+import type { ServiceHealth, SystemFlows, SystemHealth } from './system-answers';
 
 export interface SystemOptions {
   authenticator: Authenticator;
@@ -20,50 +21,6 @@ export interface SystemOptions {
   prometheusUrl: string;
   /** How long one upstream (a service, Prometheus) may take; the page refreshes every few seconds. */
   timeoutMs?: number;
-}
-
-export interface ServiceHealth {
-  name: string;
-  ready: boolean;
-  /** Each dependency the service checks (database, kafka …) and whether it is ok. */
-  checks: Record<string, 'ok' | 'failing'>;
-}
-
-export interface TopicFlow {
-  topic: string;
-  producer: string | null;
-  /** Events the producer's relay published, since its processes started. */
-  produced: number;
-  producedPerSecond: number | null;
-}
-
-export interface GroupFlow {
-  topic: string;
-  group: string;
-  /** Events the group applied, since its processes started. */
-  consumed: number;
-  consumedPerSecond: number | null;
-  /** Messages not yet consumed; null when nobody reports it. */
-  lag: number | null;
-  deadLetters: number;
-}
-
-export interface Outbox {
-  service: string;
-  /** Outbox rows not yet published; null when the service did not answer. */
-  pending: number | null;
-  oldestAgeSeconds: number | null;
-  relayActive: boolean | null;
-}
-
-export interface Flows {
-  source: 'prometheus' | 'metrics';
-  at: string;
-  topics: TopicFlow[];
-  flows: GroupFlow[];
-  outbox: Outbox[];
-  /** Services whose figures are missing (down, or not scraped). */
-  unavailable: string[];
 }
 
 /** Largest /metrics or Prometheus answer read; ours are a few kilobytes. */
@@ -120,7 +77,7 @@ interface Readings {
   unavailable: string[];
 }
 
-function shape(readings: Readings, source: Flows['source'], services: string[]): Flows {
+function shape(readings: Readings, source: SystemFlows['source'], services: string[]): SystemFlows {
   const topicOf = (type: string) => (catalogue as Record<string, { topic: string } | undefined>)[type]?.topic;
   const groups = new Set(services);
   const rows = new Map<string, { topic: string; group: string }>();
@@ -302,10 +259,10 @@ export function systemRouter({ authenticator, serviceUrls, prometheusUrl, timeou
   router.get('/health', async (ctx) => {
     const health = await Promise.all(services.map((name) => readiness(name, serviceUrls[name]!, timeoutMs)));
     ctx.set('cache-control', 'no-store');
-    ctx.body = { services: health };
+    ctx.body = { services: health } satisfies SystemHealth;
   });
   router.get('/flows', requireRole('admin'), async (ctx) => {
-    let flows: Flows;
+    let flows: SystemFlows;
     try {
       flows = shape(await fromPrometheus(prometheusUrl, services, timeoutMs), 'prometheus', services);
     } catch {

@@ -14,7 +14,8 @@ import { createLogger } from '@tulity/adapters/logger';
 import { createMetrics } from '@tulity/adapters/metrics';
 import { startHttp, type RunningHttp } from '@tulity/adapters/testing/kit';
 import { prometheusArgs, prometheusConfig } from '../../../observability/stack.mjs';
-import { accountsAuthenticator, systemRouter, type Flows } from '../src/system';
+import { accountsAuthenticator, systemRouter } from '../src/system';
+import type { SystemFlows } from '../src/system-answers';
 
 const logger = createLogger('web-system-test');
 /** Nothing listens here: Prometheus "down". */
@@ -157,7 +158,7 @@ describe('the system endpoint', () => {
     try {
       const answer = await web.call('GET', '/system/flows', { token: await issuer.mint({ role: 'admin' }) });
       expect(answer.status).toBe(200);
-      const flows = answer.body as Flows;
+      const flows = answer.body as SystemFlows;
       expect(flows.source).toBe('metrics');
       expect(flows.unavailable).toEqual(['notifications']);
       expect(flows.topics.find((t) => t.topic === 'transactions.sale')).toEqual({
@@ -202,10 +203,10 @@ describe('the system endpoint', () => {
       const admin = await issuer.mint({ role: 'admin' });
       // Rates need two scrapes of each fake, and Prometheus scrapes the two at different moments:
       // wait for a rate from each (transactions' produced sales, products' consumed sales).
-      let flows: Flows | undefined;
+      let flows: SystemFlows | undefined;
       for (let attempt = 0; attempt < 120 && !flows; attempt++) {
         const answer = await web.call('GET', '/system/flows', { token: admin });
-        const read = answer.body as Flows;
+        const read = answer.body as SystemFlows;
         const sale = read.topics?.find((t) => t.topic === 'transactions.sale');
         const sold = read.flows?.find((f) => f.topic === 'transactions.sale' && f.group === 'products');
         const scraped = sale?.producedPerSecond != null && sold?.consumedPerSecond != null;

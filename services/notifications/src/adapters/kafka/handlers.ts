@@ -6,6 +6,7 @@ import { readerCatalogue, type ReaderPayload } from '@tulity/contracts';
 import { revocationHandlers } from '@tulity/adapters/auth/revocation';
 import type { EventHandler, IncomingEvent } from '@tulity/adapters/events/consumer';
 import type { NotifiableEvent } from '../../domain/events';
+import { deliveriesFor } from '../../domain/rules';
 import { roleOf } from '../../domain/recipient';
 import type { HearEventCommand } from '../../application/hear-event';
 
@@ -146,6 +147,31 @@ const decoders = {
 
 /** What notifications reads, with its reader schemas: the contracts catalogue's entries naming it as a consumer. */
 export const consumerCatalogue = () => readerCatalogue('notifications');
+
+/**
+ * The recipients a run of events will lock: the roles and users its notifications go to, and the
+ * users it changes. An event that cannot be decoded names none; its handler refuses it.
+ */
+export function recipientsNamedBy(events: readonly IncomingEvent[]): { roles: string[]; userIds: string[] } {
+  const roles = new Set<string>();
+  const userIds = new Set<string>();
+  for (const { type, payload } of events) {
+    const decode = decoders[type as keyof typeof decoders] as ((p: unknown) => NotifiableEvent) | undefined;
+    let event: NotifiableEvent;
+    try {
+      if (!decode) continue;
+      event = decode(payload);
+    } catch {
+      continue;
+    }
+    if ('userId' in event) userIds.add(event.userId);
+    for (const { audience } of deliveriesFor(event)) {
+      if ('userId' in audience) userIds.add(audience.userId);
+      else for (const role of audience.roles) roles.add(role);
+    }
+  }
+  return { roles: [...roles], userIds: [...userIds] };
+}
 
 export interface HandlerOptions {
   /** The use case, bound to the inbox transaction of the event being applied. */
