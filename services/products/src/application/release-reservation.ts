@@ -51,7 +51,7 @@ export function releaseReservation(deps: Pick<ProductsDeps, 'uow' | 'clock'>) {
       // Only a sale not yet confirmed still holds its goods as reserved.
       const unheld =
         reservation.status === 'reserved' ? baseUnitsByProduct(reservation.lines) : new Map<string, number>();
-      const stock = await tx.stock.lock([...reservation.lines.map((line) => line.productId)]);
+      const stock = await tx.stock.lock(reservation.lines.map((line) => line.productId));
       for (const productId of new Set([...supply.keys(), ...unheld.keys()])) {
         const level = stock.get(productId);
         // A product is deleted only without open reservations, so its row is there.
