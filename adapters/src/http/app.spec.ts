@@ -5,7 +5,7 @@ import pino from 'pino';
 import { z } from 'zod';
 import { createLogger } from '../logger';
 import { createMetrics } from '../metrics';
-import { createHttpApp, requestLogLevel } from './app';
+import { createHttpApp, isDatabaseUnavailable, requestLogLevel } from './app';
 import { ProblemError } from './problem';
 import { listen, type RunningServer } from './server';
 import { parseInput } from './validation';
@@ -293,6 +293,26 @@ describe('http app factory', () => {
     const problem = await send('GET', '/nowhere');
     expect(problem.headers['cache-control']).toBe('no-store');
   });
+});
+
+test('a database that is away is told apart from a bug or a refused write', () => {
+  const away = [
+    Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+    Object.assign(new Error('sorry, too many clients already'), { code: '53300' }),
+    Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+    Object.assign(new Error('Timeout acquiring a connection. The pool is probably full.'), {
+      name: 'KnexTimeoutError',
+    }),
+    new Error('Connection terminated unexpectedly'),
+  ];
+  const broken = [
+    Object.assign(new Error('duplicate key value'), { code: '23505' }),
+    Object.assign(new Error('protocol violation'), { code: '08P01' }),
+    new Error('undefined is not a function'),
+    undefined,
+  ];
+  expect(away.map(isDatabaseUnavailable)).toEqual(away.map(() => true));
+  expect(broken.map(isDatabaseUnavailable)).toEqual(broken.map(() => false));
 });
 
 describe('request log', () => {

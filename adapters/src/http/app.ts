@@ -188,7 +188,34 @@ function toProblem(error: unknown): ProblemError {
   if (status && status >= 400 && status < 500 && expose) {
     return new ProblemError(status, 'REQUEST.REJECTED', (error as Error).message);
   }
+  if (isDatabaseUnavailable(error)) {
+    return new ProblemError(
+      503,
+      'SERVICE.UNAVAILABLE',
+      'The service cannot reach its database just now; try again in a moment.',
+      undefined,
+      { 'retry-after': '1' },
+    );
+  }
   return new ProblemError(500, 'INTERNAL', 'Something went wrong on our side; the request id helps us find it.');
+}
+
+// Postgres's own words for "not now": the connection failed or was cut (08…), the server is
+// shutting down or starting (57P01–57P03), or it has no connection left (53300).
+const unavailableStates = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03', '53300']);
+
+/**
+ * The database went away under the request (restarted, failed over, out of connections, its
+ * session killed): the same request may well succeed in a moment, so it is a 503 that clients may
+ * retry, not a 500 that says the service is broken.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const { code, name, message } = (error ?? {}) as { code?: unknown; name?: unknown; message?: unknown };
+  if (typeof code === 'string' && (unavailableStates.has(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET'))
+    return true;
+  // knex found no free connection in time; pg lost the socket without a SQLSTATE.
+  if (name === 'KnexTimeoutError') return true;
+  return typeof message === 'string' && message.startsWith('Connection terminated');
 }
 
 const bodyMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
