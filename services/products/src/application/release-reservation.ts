@@ -45,8 +45,9 @@ export function releaseReservation(deps: Pick<ProductsDeps, 'uow' | 'clock'>) {
 
       await tx.reservations.setStatus(saleId, 'released', now);
       const supply = baseUnitsByProduct(reservation.lines);
-      // What came back through returns of the sale is in stock already.
-      for (const [productId, quantity] of baseUnitsByProduct((await tx.returns.of(saleId)).flatMap((r) => r.lines)))
+      // What came back through returns of the sale is in stock already; only a confirmed sale has returns.
+      const returns = reservation.status === 'confirmed' ? await tx.returns.of(saleId) : [];
+      for (const [productId, quantity] of baseUnitsByProduct(returns.flatMap((r) => r.lines)))
         supply.set(productId, (supply.get(productId) ?? 0) - quantity);
       // Only a sale not yet confirmed still holds its goods as reserved.
       const unheld =

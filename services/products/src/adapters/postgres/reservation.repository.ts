@@ -2,20 +2,16 @@ import type { Knex } from 'knex';
 import type { SaleReturn, StockReservation } from '../../domain/stock';
 import type { ReservationRepository, SaleReturns } from '../../application/ports';
 
-interface ReservationRow {
-  sale_id: string;
+/** A reservation with one of its lines; the line's columns are null for a reservation without lines. */
+interface ReservationLineRow {
   status: StockReservation['status'];
   created_at: Date;
   updated_at: Date;
-}
-
-interface ReservationLineRow {
-  sale_id: string;
-  line_no: number;
-  product_id: string;
-  unit_level_id: string;
-  quantity: string;
-  base_quantity: string;
+  product_id: string | null;
+  unit_level_id: string | null;
+  /** bigints, as text */
+  quantity: string | null;
+  base_quantity: string | null;
 }
 
 export function reservationRepository(trx: Knex.Transaction): ReservationRepository {
@@ -43,23 +39,32 @@ export function reservationRepository(trx: Knex.Transaction): ReservationReposit
       }
       return true;
     },
+    // The reservation locked and its lines in one round trip: every settling event starts here.
     getForUpdate: async (saleId) => {
-      const row = await trx<ReservationRow>('stock_reservations').where({ sale_id: saleId }).forUpdate().first();
-      if (!row) return undefined;
-      const lines: ReservationLineRow[] = await trx('stock_reservation_lines')
-        .where({ sale_id: saleId })
-        .orderBy('line_no');
+      const { rows } = await trx.raw<{ rows: ReservationLineRow[] }>(
+        `select r.status, r.created_at, r.updated_at,
+                l.product_id, l.unit_level_id, l.quantity, l.base_quantity
+           from stock_reservations r left join stock_reservation_lines l on l.sale_id = r.sale_id
+          where r.sale_id = ?
+          order by l.line_no
+            for update of r`,
+        [saleId],
+      );
+      const first = rows[0];
+      if (!first) return undefined;
       return {
         saleId,
-        status: row.status,
-        createdAt: row.created_at,
-        updatedAt: row.updated_at,
-        lines: lines.map((l) => ({
-          productId: l.product_id,
-          unitLevelId: l.unit_level_id,
-          quantity: Number(l.quantity),
-          baseQuantity: Number(l.base_quantity),
-        })),
+        status: first.status,
+        createdAt: first.created_at,
+        updatedAt: first.updated_at,
+        lines: rows
+          .filter((l) => l.product_id !== null)
+          .map((l) => ({
+            productId: l.product_id!,
+            unitLevelId: l.unit_level_id!,
+            quantity: Number(l.quantity),
+            baseQuantity: Number(l.base_quantity),
+          })),
       };
     },
     setStatus: async (saleId, status, at) => {
