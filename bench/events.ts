@@ -26,7 +26,7 @@ export function declaredConsumersOf(type: string): string[] {
 
 /**
  * A consumer group writes inbox rows only for the types it has handlers for, and the catalogue
- * may declare a reader that has none (transactions and StockChanged did until the declaration went). So a
+ * may declare a reader that has none (transactions and StockChanged, at the time of writing). So a
  * declared consumer counts for a type once its inbox holds at least one event of that type, ever;
  * the others are named in the report instead of being counted as losses.
  */

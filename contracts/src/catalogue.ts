@@ -89,8 +89,7 @@ const declarations = {
   'tulity.products.ProductDeleted': { topic: 'products.product', consumers: { transactions: 1, notifications: 1 } },
   // transactions keeps buy prices in its read model: they arrived in v2.
   'tulity.products.PriceChanged': { topic: 'products.product', consumers: { transactions: 2, notifications: 1 } },
-  // No service applies it: transactions prices and sells from reservations, not from stock figures.
-  'tulity.products.StockChanged': { topic: 'products.stock', consumers: {} },
+  'tulity.products.StockChanged': { topic: 'products.stock', consumers: { transactions: 1 } },
   'tulity.products.LowStock': { topic: 'products.stock', consumers: { notifications: 1 } },
   'tulity.products.StockReserved': { topic: 'products.reservation', consumers: { transactions: 1 } },
   'tulity.products.StockReservationRejected': { topic: 'products.reservation', consumers: { transactions: 1 } },
