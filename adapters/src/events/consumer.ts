@@ -13,13 +13,13 @@ import { batchWorker } from './consumer/batch';
 import { deadLetterSender } from './consumer/dead-letter';
 import { createDecoder } from './consumer/decode';
 import type { EventHandler, IncomingEvent } from './consumer/event';
-import { inbox, type LockFirst } from './consumer/inbox';
+import { inbox, type RunHooks } from './consumer/inbox';
 import { lagRefresher } from './consumer/lag';
 import { restartOnCrash } from './consumer/restart';
 import { oneByOne } from './consumer/retry';
 
 export { PermanentEventError, type EventHandler, type IncomingEvent } from './consumer/event';
-export type { LockFirst } from './consumer/inbox';
+export type { LockFirst, RunHooks } from './consumer/inbox';
 
 export interface ConsumerOptions {
   groupId: string;
@@ -31,7 +31,9 @@ export interface ConsumerOptions {
   /** By event type; the topics subscribed to are those of the handled types. */
   handlers: Record<string, EventHandler>;
   /** Locks what a run's handlers will lock, in one order, before they run (./consumer/inbox.ts). */
-  lockFirst?: LockFirst;
+  lockFirst?: RunHooks['lockFirst'];
+  /** Writes what the run's handlers queued, after the last of them (./consumer/inbox.ts). */
+  beforeCommit?: RunHooks['beforeCommit'];
   logger: Logger;
   metrics: Metrics;
   fromBeginning?: boolean;
@@ -103,7 +105,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
     groupId,
     db,
     decode,
-    applyIn: inbox(groupId, handlers, options.lockFirst),
+    applyIn: inbox(groupId, handlers, { lockFirst: options.lockFirst, beforeCommit: options.beforeCommit }),
     metrics,
     maxRun,
     afterApply: options.afterApply,

@@ -4,12 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { EventHandler, IncomingEvent } from '../events/consumer/event';
-import { inbox, type LockFirst } from '../events/consumer/inbox';
+import { inbox, type RunHooks } from '../events/consumer/inbox';
 
 export function applyInterleaved(
   db: Knex,
   handlers: Record<string, EventHandler>,
-  lockFirst: LockFirst | undefined,
+  hooks: RunHooks,
   runs: [IncomingEvent[], IncomingEvent[]],
 ): Promise<PromiseSettledResult<boolean[]>[]> {
   const firstDone = [false, false];
@@ -35,7 +35,7 @@ export function applyInterleaved(
           },
         ]),
       );
-      const applyIn = inbox(`interleaved-${randomUUID()}`, paced, lockFirst);
+      const applyIn = inbox(`interleaved-${randomUUID()}`, paced, hooks);
       return db.transaction(async (trx) => {
         pids[index] = (await trx.raw('select pg_backend_pid() as pid')).rows[0].pid;
         return applyIn(trx, events);

@@ -65,7 +65,7 @@ const lockFirst = (trx: Knex.Transaction, run: IncomingEvent[]) => lockRecipient
 const notified = async () => Number((await db('notifications').count({ n: '*' }).first())!.n);
 
 test('event by event, runs notifying the same people in opposite orders deadlock (the case guarded below)', async () => {
-  const outcomes = await applyInterleaved(db, handlers(), undefined, [
+  const outcomes = await applyInterleaved(db, handlers(), {}, [
     [saleConfirmed(), lowStock()],
     [lowStock(), saleConfirmed()],
   ]);
@@ -74,7 +74,7 @@ test('event by event, runs notifying the same people in opposite orders deadlock
 
 test('locked first, the same runs queue and both commit', async () => {
   const before = await notified();
-  const outcomes = await applyInterleaved(db, handlers(), lockFirst, [
+  const outcomes = await applyInterleaved(db, handlers(), { lockFirst }, [
     [saleConfirmed(), lowStock()],
     [lowStock(), saleConfirmed()],
   ]);

@@ -8,8 +8,8 @@ import { createRevocationCheck } from '@tulity/adapters/auth/revocation';
 import type { Clock } from '@tulity/adapters/core/actor';
 import { setting } from '@tulity/adapters/config';
 import type { EventCatalogue } from '@tulity/adapters/events/catalogue';
-import { startConsumer } from '@tulity/adapters/events/consumer';
-import { createOutbox } from '@tulity/adapters/events/outbox';
+import { startConsumer, type IncomingEvent } from '@tulity/adapters/events/consumer';
+import { createOutbox, deferredOutbox } from '@tulity/adapters/events/outbox';
 import { createHttpApp } from '@tulity/adapters/http/app';
 import { openApiDocument } from '@tulity/adapters/http/openapi';
 import { buildRouter } from '@tulity/adapters/http/routes';
@@ -132,17 +132,31 @@ interface ConsumerDeps extends Pick<ServiceRuntime, 'db' | 'kafka' | 'logger' | 
   outgoing?: EventCatalogue;
 }
 
+/**
+ * How the consumer role applies a run of events: the handlers over a unit of work joining the
+ * run's transaction, the stock rows locked first, and the events the handlers record written once,
+ * after the last of them.
+ */
+export function consumerRun(db: Knex, outgoing?: EventCatalogue) {
+  const { clock, ids } = productsDeps(db, outgoing);
+  const outbox = deferredOutbox(outgoing ?? catalogue);
+  const uow = createUnitOfWork(db, outbox);
+  return {
+    handlers: eventHandlers((trx) => buildUseCases({ clock, ids, uow: uow.joining(trx) })),
+    lockFirst: (trx: Knex.Transaction, events: IncomingEvent[]) => lockStockAhead(trx, stockNamedBy(events)),
+    beforeCommit: outbox.flush,
+  };
+}
+
 /** The consumer role: reserves, releases and receives stock from transactions' events. */
 export function startConsumerRole(deps: ConsumerDeps) {
-  const { uow, ...rest } = productsDeps(deps.db, deps.outgoing);
   return startConsumer({
     groupId: deps.groupId ?? service,
     db: deps.db,
     kafka: deps.kafka,
     registryUrl: deps.registryUrl,
     catalogue: deps.incoming ?? consumerCatalogue(),
-    handlers: eventHandlers((trx) => buildUseCases({ ...rest, uow: uow.joining(trx) })),
-    lockFirst: (trx, events) => lockStockAhead(trx, stockNamedBy(events)),
+    ...consumerRun(deps.db, deps.outgoing),
     logger: deps.logger,
     metrics: deps.metrics,
     // A new group starts at the beginning: a sale requested before products first ran still counts.

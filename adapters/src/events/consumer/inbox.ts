@@ -20,6 +20,16 @@ export type ApplyInTransaction = (trx: Knex.Transaction, events: IncomingEvent[]
  */
 export type LockFirst = (trx: Knex.Transaction, events: IncomingEvent[]) => Promise<void>;
 
+/** What a service adds around its handlers in a run's transaction. */
+export interface RunHooks {
+  lockFirst?: LockFirst;
+  /**
+   * Runs after the last handler, before the commit: writes the handlers queued for the whole run
+   * (their outbox rows, say) go out as one statement instead of one or more per event.
+   */
+  beforeCommit?: (trx: Knex.Transaction) => Promise<void>;
+}
+
 /**
  * Records the events in the inbox with one statement and runs the handler, in order, for each one
  * the inbox did not hold yet: the inbox row and the effect commit together, or neither does.
@@ -27,7 +37,7 @@ export type LockFirst = (trx: Knex.Transaction, events: IncomingEvent[]) => Prom
 export function inbox(
   groupId: string,
   handlers: Record<string, EventHandler>,
-  lockFirst?: LockFirst,
+  { lockFirst, beforeCommit }: RunHooks = {},
 ): ApplyInTransaction {
   return async (trx, events) => {
     const result = await trx.raw(
@@ -65,6 +75,7 @@ export function inbox(
       }
       applied.push(isFresh);
     }
+    if (beforeCommit && applied.includes(true)) await beforeCommit(trx);
     return applied;
   };
 }
