@@ -21,8 +21,8 @@ const result = spawnSync(
     jest,
     '--runInBand',
     // A handle some suite leaves open (it happened once in a full run, in no suite run alone) must
-    // not hold CI until its time limit: jest then exits, warns "Force exiting Jest", and the
-    // results decide the exit code as before.
+    // not hold CI until its time limit: jest exits once the suites are done (and says "Force
+    // exiting Jest" every time), and the results decide the exit code as before.
     '--forceExit',
     ...rest,
     // Last: jest reads every word after --selectProjects as a project name, so a path filter must come before it.
