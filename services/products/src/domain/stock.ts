@@ -109,6 +109,15 @@ export interface Shortage {
 type ReservationPlan =
   { kind: 'reserve'; lines: ReservedLine[]; demand: Map<string, number> } | { kind: 'reject'; shortages: Shortage[] };
 
+/** Base units per product over lines in any unit level. */
+export function baseUnitsByProduct(
+  lines: ReadonlyArray<{ productId: string; baseQuantity: number }>,
+): Map<string, number> {
+  const total = new Map<string, number>();
+  for (const line of lines) total.set(line.productId, (total.get(line.productId) ?? 0) + line.baseQuantity);
+  return total;
+}
+
 /**
  * Decides a sale's reservation as a whole: every line converted to base units through its unit
  * level, demand summed per product (two lines may name one product), and either all lines fit
@@ -121,7 +130,6 @@ export function planReservation(
 ): ReservationPlan {
   const shortages: Shortage[] = [];
   const reserved: ReservedLine[] = [];
-  const demand = new Map<string, number>();
   for (const line of lines) {
     const level = stock.get(line.productId);
     const unitLevel = levels.get(line.unitLevelId);
@@ -138,9 +146,9 @@ export function planReservation(
         continue;
       }
       reserved.push({ ...line, baseQuantity });
-      demand.set(line.productId, (demand.get(line.productId) ?? 0) + baseQuantity);
     }
   }
+  const demand = baseUnitsByProduct(reserved);
   for (const line of reserved) {
     const available = stock.get(line.productId)?.quantity ?? 0;
     if ((demand.get(line.productId) ?? 0) > available) {
@@ -155,15 +163,6 @@ export function planReservation(
   }
   if (lines.length === 0) return { kind: 'reject', shortages: [] };
   return shortages.length > 0 ? { kind: 'reject', shortages } : { kind: 'reserve', lines: reserved, demand };
-}
-
-/** Base units per product over lines in any unit level. */
-export function baseUnitsByProduct(
-  lines: ReadonlyArray<{ productId: string; baseQuantity: number }>,
-): Map<string, number> {
-  const total = new Map<string, number>();
-  for (const line of lines) total.set(line.productId, (total.get(line.productId) ?? 0) + line.baseQuantity);
-  return total;
 }
 
 /** What products remembers about a sale, so a release returns exactly what was taken, once. */
@@ -213,7 +212,6 @@ export function planReturn(
   const refuse = (kind: 'not-in-sale' | 'more-than-sold', line: RequestedLine) =>
     ({ kind, productId: line.productId, unitLevelId: line.unitLevelId }) as const;
   const planned: ReservedLine[] = [];
-  const supply = new Map<string, number>();
   for (const line of lines) {
     const taken = sold.get(key(line));
     const baseQuantity = taken && toBaseQuantity(line.quantity, taken.base / taken.quantity);
@@ -227,8 +225,7 @@ export function planReturn(
     tally(back, returned);
     if (back.get(key(line))!.quantity > taken.quantity) return refuse('more-than-sold', line);
     planned.push(returned);
-    supply.set(line.productId, (supply.get(line.productId) ?? 0) + baseQuantity);
   }
   if (planned.length === 0) return { kind: 'no-lines' };
-  return { kind: 'return', lines: planned, supply };
+  return { kind: 'return', lines: planned, supply: baseUnitsByProduct(planned) };
 }

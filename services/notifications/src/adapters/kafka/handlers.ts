@@ -157,9 +157,9 @@ export function recipientsNamedBy(events: readonly IncomingEvent[]): { roles: st
   const userIds = new Set<string>();
   for (const { type, payload } of events) {
     const decode = decoders[type as keyof typeof decoders] as ((p: unknown) => NotifiableEvent) | undefined;
+    if (!decode) continue;
     let event: NotifiableEvent;
     try {
-      if (!decode) continue;
       event = decode(payload);
     } catch {
       continue;
