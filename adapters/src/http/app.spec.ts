@@ -300,6 +300,7 @@ test('a database that is away is told apart from a bug or a refused write', () =
     Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
     Object.assign(new Error('sorry, too many clients already'), { code: '53300' }),
     Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+    Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' }),
     Object.assign(new Error('Timeout acquiring a connection. The pool is probably full.'), {
       name: 'KnexTimeoutError',
     }),

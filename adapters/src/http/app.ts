@@ -203,6 +203,8 @@ function toProblem(error: unknown): ProblemError {
 // Postgres's own words for "not now": the connection failed or was cut (08…), the server is
 // shutting down or starting (57P01–57P03), or it has no connection left (53300).
 const unavailableStates = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03', '53300']);
+// Node's words for a socket to the database that could not open or broke under a write.
+const socketBroken = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
 
 /**
  * The database went away under the request (restarted, failed over, out of connections, its
@@ -211,8 +213,7 @@ const unavailableStates = new Set(['08000', '08001', '08003', '08004', '08006', 
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const { code, name, message } = (error ?? {}) as { code?: unknown; name?: unknown; message?: unknown };
-  if (typeof code === 'string' && (unavailableStates.has(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET'))
-    return true;
+  if (typeof code === 'string' && (unavailableStates.has(code) || socketBroken.has(code))) return true;
   // knex found no free connection in time; pg lost the socket without a SQLSTATE.
   if (name === 'KnexTimeoutError') return true;
   return typeof message === 'string' && message.startsWith('Connection terminated');

@@ -8,7 +8,29 @@ export type { Knex };
  * (Postgres loads its catalogue caches) and has none of the named statements prepared yet.
  */
 export function createDatabase(url: string, pool = { min: 2, max: 10 }): Knex {
-  return knex({ client: 'pg', connection: url, pool });
+  const ended = new WeakSet<object>();
+  return knex({
+    client: 'pg',
+    connection: url,
+    pool: {
+      ...pool,
+      // A session the server ends (restart, failover, terminated) gets a FATAL message first and
+      // the socket's close only later: pg fails the running query on the message, and in between
+      // the pool would lend the dead connection to the next query. Mark it on the message instead.
+      afterCreate(connection: SessionClient, done: (error: Error | null, connection: SessionClient) => void) {
+        connection.connection.on('errorMessage', (message: { severity?: string }) => {
+          if (message.severity === 'FATAL') ended.add(connection);
+        });
+        done(null, connection);
+      },
+      validate: (connection: object) => !ended.has(connection),
+    },
+  });
+}
+
+/** The part of a pg client the pool listens to: its wire connection's messages from the server. */
+interface SessionClient {
+  connection: { on(event: 'errorMessage', listener: (message: { severity?: string }) => void): void };
 }
 
 /** Runs the service's migrations (knex holds its own lock, so replicas starting together are safe). */
