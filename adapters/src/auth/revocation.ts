@@ -50,15 +50,11 @@ export async function pruneRevocations(db: Knex, now = Date.now()): Promise<numb
   return db(revocationTable).where('expires_at', '<', new Date(now)).delete();
 }
 
-// Asked on every authenticated request where "not revoked" is not cached (always, in accounts):
-// a named statement, so each pooled connection plans it once.
-const revokedQuery = {
-  name: 'auth_token_revoked',
-  sql: `select 1 from ${revocationTable}
+// Asked on every authenticated request where "not revoked" is not cached (always, in accounts).
+const revokedSql = `select 1 from ${revocationTable}
          where (kind = 'token' and subject = ?) or (kind = 'session' and subject = ?)
             or (kind = 'user' and subject = ? and revoked_before >= ?)
-         limit 1`,
-};
+         limit 1`;
 
 export interface RevocationCheckOptions {
   /** How long a "not revoked" answer is reused. It bounds how late a revocation is seen, on top of event delivery. */
@@ -82,9 +78,12 @@ export function createRevocationCheck(
       const now = Date.now();
       const cached = cache.get(principal.tokenId);
       if (cached && cached.until > now) return cached.revoked;
-      const result: { rows: unknown[] } = await db
-        .raw(revokedQuery.sql, [principal.tokenId, principal.sessionId, principal.userId, new Date(principal.issuedAt)])
-        .options({ name: revokedQuery.name });
+      const result: { rows: unknown[] } = await db.raw(revokedSql, [
+        principal.tokenId,
+        principal.sessionId,
+        principal.userId,
+        new Date(principal.issuedAt),
+      ]);
       const revoked = result.rows.length > 0;
       if (cache.size >= maxCachedTokens) cache.clear();
       cache.set(principal.tokenId, { revoked, until: revoked ? principal.expiresAt : now + notRevokedCacheMs });

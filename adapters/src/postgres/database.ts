@@ -1,4 +1,5 @@
 import knex, { type Knex } from 'knex';
+import { PreparingPgClient } from './prepared';
 
 export type { Knex };
 
@@ -10,7 +11,7 @@ export type { Knex };
 export function createDatabase(url: string, pool = { min: 2, max: 10 }): Knex {
   const ended = new WeakSet<object>();
   return knex({
-    client: 'pg',
+    client: PreparingPgClient as unknown as typeof Knex.Client,
     connection: url,
     pool: {
       ...pool,

@@ -42,7 +42,8 @@ export function inbox(
   return async (trx, events) => {
     const result = await trx.raw(
       `insert into ${INBOX_TABLE} (group_id, event_id, event_type, topic, partition, "offset")
-       select ?, * from unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::text[])
+       select ?, e.id, e.type, e.topic, e.partition, e.offset
+         from unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::text[]) as e (id, type, topic, partition, "offset")
        on conflict (group_id, event_id) do nothing returning event_id`,
       [
         groupId,

@@ -36,12 +36,12 @@ interface ProductDetailRow extends ProductRow {
 
 // A product's page in one round trip instead of four: the product, its stock and what sales hold
 // of it, its unit levels, and per level only the latest price that took effect by $2 (the domain
-// still picks the current one from these). A named statement, so Postgres plans it once per
-// connection rather than on every read.
-const productDetail = {
-  name: 'products_product_detail',
-  sql: `
-    select p.*, s.quantity as stock_quantity, s.reserved as stock_reserved, s.updated_at as stock_updated_at,
+// still picks the current one from these). Prepared like every statement with parameters, so its
+// columns are named: a prepared `p.*` fails once a migration adds a column under a running replica.
+const productDetail = `
+    select p.id, p.sku, p.barcode, p.name, p.description, p.category_id, p.base_unit_id,
+      p.low_stock_threshold, p.active, p.created_at, p.updated_at,
+      s.quantity as stock_quantity, s.reserved as stock_reserved, s.updated_at as stock_updated_at,
       (select coalesce(json_agg(json_build_object(
                 'id', l.id, 'product_id', l.product_id, 'unit_id', l.unit_id, 'factor', l.factor::text,
                 'is_base', l.is_base, 'created_at', l.created_at,
@@ -52,12 +52,13 @@ const productDetail = {
                 'id', c.id, 'product_id', c.product_id, 'unit_level_id', c.unit_level_id,
                 'sell_price', c.sell_price::text, 'buy_price', c.buy_price::text, 'currency', c.currency,
                 'effective_from', c.effective_from, 'created_at', c.created_at) order by c.unit_level_id), '[]')
-         from (select distinct on (pr.unit_level_id) pr.* from product_unit_prices pr
+         from (select distinct on (pr.unit_level_id) pr.id, pr.product_id, pr.unit_level_id, pr.sell_price,
+                      pr.buy_price, pr.currency, pr.effective_from, pr.created_at
+                 from product_unit_prices pr
                 where pr.product_id = p.id and pr.effective_from <= ?
                 order by pr.unit_level_id, pr.effective_from desc, pr.created_at desc) c) as prices
     from products p join product_stock s on s.product_id = p.id
-    where p.id = ?`,
-};
+    where p.id = ?`;
 
 function toProductDetail(r: ProductDetailRow): ProductDetailView {
   return {
@@ -134,9 +135,7 @@ export function catalogueQueries(db: Knex): Pick<Reads, 'categories' | 'units' |
         return row ? toProduct(row) : undefined;
       },
       detail: async (id, at) => {
-        const result: { rows: ProductDetailRow[] } = await db
-          .raw(productDetail.sql, [at, id])
-          .options({ name: productDetail.name });
+        const result: { rows: ProductDetailRow[] } = await db.raw(productDetail, [at, id]);
         const row = result.rows[0];
         return row ? toProductDetail(row) : undefined;
       },

@@ -87,14 +87,17 @@ const createProductSql = `
   with product as (
     insert into products (id, sku, barcode, name, description, category_id, base_unit_id,
                           low_stock_threshold, active, created_at, updated_at)
-    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    returning id, sku, barcode, name, description, category_id, base_unit_id, low_stock_threshold, active,
+              created_at, updated_at
   ), base_level as (
     insert into product_unit_levels (id, product_id, unit_id, factor, is_base, created_at)
     values (?, ?, ?, ?, ?, ?)
   ), stock as (
     insert into product_stock (product_id, quantity, updated_at) values (?, 0, ?)
   )
-  select p.*, c.name as category_name, u.name as base_unit_name
+  select p.id, p.sku, p.barcode, p.name, p.description, p.category_id, p.base_unit_id, p.low_stock_threshold,
+         p.active, p.created_at, p.updated_at, c.name as category_name, u.name as base_unit_name
     from product p left join categories c on c.id = p.category_id left join units u on u.id = p.base_unit_id`;
 
 /** On a new product a missing reference is the caller's unknown id, not a row still in use. */

@@ -1,0 +1,21 @@
+import { expect, test } from '@jest/globals';
+import { preparable, statementName } from './prepared';
+
+test('a statement with parameters is prepared unless it selects or returns every column', () => {
+  const cases: Array<[string, unknown[]]> = [
+    ['select id, name from products where id = $1', [1]],
+    ['select count(*) from products where category_id = $1', [1]],
+    ['select * from products where id = $1', [1]],
+    ['select p.*, s.quantity from products p join product_stock s using (id) where p.id = $1', [1]],
+    ['insert into units (id, name) values ($1, $2) returning *', [1, 'a']],
+    ['select id from products', []],
+  ];
+  expect(cases.map(([text, values]) => preparable(text, values))).toEqual([true, true, false, false, false, false]);
+});
+
+test("a statement's name depends on its text alone and fits Postgres's 63-byte names", () => {
+  const name = statementName('select id from products where id = $1');
+  expect(name).toBe(statementName('select id from products where id = $1'));
+  expect(name).not.toBe(statementName('select id from products where id = $2'));
+  expect(name.length).toBeLessThanOrEqual(63);
+});

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import PgDialect from 'knex/lib/dialects/postgres/index.js';
+
+/**
+ * How many statements a connection keeps prepared. The hot paths use a few dozen texts; lists of
+ * varying length (`in (?, ?, …)`) make more, and past the cap they run unprepared, as before.
+ */
+export const preparedPerConnection = 200;
+
+/**
+ * Whether a statement may be prepared: it has parameters (a statement without them goes as one
+ * simple-protocol message and would gain nothing), and no `*` in its columns, since a prepared
+ * `select *` fails ("cached plan must not change result type") once a migration adds a column
+ * under a running replica. `count(*)` is fine.
+ */
+export function preparable(text: string, values: readonly unknown[]): boolean {
+  return values.length > 0 && !/(?<!\()\*/.test(text);
+}
+
+/** A statement's name: the same on every connection and every process, for the same text. */
+export function statementName(text: string): string {
+  return `k${createHash('sha1').update(text).digest('base64url')}`;
+}
+
+interface QueryObject {
+  sql: string;
+  bindings?: unknown[];
+  options?: { name?: string };
+}
+
+type PgDialectClass = new (config: Knex.Config) => Knex.Client & {
+  _query(connection: object, query: QueryObject): Promise<unknown>;
+};
+
+// Per connection, not per client: a knex transaction runs on a copy of the client's prototype
+// that has none of the instance's fields.
+const preparedOn = new WeakMap<object, Set<string>>();
+
+/**
+ * Knex's pg dialect, preparing each statement by name on the connection that runs it: Postgres
+ * then parses it once per connection and, after a few runs, reuses a generic plan. Parsing and
+ * planning were the largest part of Postgres's time in the services' writes (1.7 ms of 4.3 per
+ * new product, across every database its event reaches), more than executing.
+ */
+export class PreparingPgClient extends (PgDialect as unknown as PgDialectClass) {
+  override _query(connection: object, query: QueryObject): Promise<unknown> {
+    if (query.options?.name === undefined && preparable(query.sql, query.bindings ?? [])) {
+      const name = statementName(query.sql);
+      let names = preparedOn.get(connection);
+      if (!names) preparedOn.set(connection, (names = new Set()));
+      if (names.has(name) || names.size < preparedPerConnection) {
+        names.add(name);
+        query.options = { ...query.options, name };
+      }
+    }
+    return super._query(connection, query);
+  }
+}
