@@ -7,7 +7,7 @@ import { createLogger } from '../logger';
 import { createMetrics } from '../metrics';
 import { createDatabase, type Knex } from '../postgres/database';
 import { testDatabaseUrl } from '../testing/events';
-import { startHttp, type RunningHttp } from '../testing/kit';
+import { startHttp, terminateSessionRunning, type RunningHttp } from '../testing/kit';
 import { createHttpApp } from './app';
 
 const marker = `unavailable-spec-${process.pid}`;
@@ -41,20 +41,7 @@ afterAll(async () => {
 
 test('a request whose database session is terminated is a 503 with Retry-After; the next one succeeds', async () => {
   const answer = http.call('GET', '/api/v1/slow');
-  const watcher = createDatabase(testDatabaseUrl, { min: 0, max: 1 });
-  try {
-    let terminated = false;
-    while (!terminated) {
-      const { rows } = await watcher.raw(
-        `select pg_terminate_backend(pid) as done from pg_stat_activity where query like ? and pid <> pg_backend_pid()`,
-        [`%${marker}%`],
-      );
-      terminated = rows.some((row: { done: boolean }) => row.done);
-      if (!terminated) await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  } finally {
-    await watcher.destroy();
-  }
+  await terminateSessionRunning(testDatabaseUrl, marker);
   const cut = await answer;
   expect([cut.status, cut.headers.get('retry-after'), cut.body.code]).toEqual([503, '1', 'SERVICE.UNAVAILABLE']);
   expect(cut.headers.get('content-type')).toContain('application/problem+json');

@@ -3,6 +3,7 @@
 // must not lend that connection again in between.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { testDatabaseUrl } from '../testing/events';
+import { terminateSessionRunning } from '../testing/kit';
 import { createDatabase, type Knex } from './database';
 
 const marker = `database-spec-${process.pid}`;
@@ -20,22 +21,6 @@ test('the query right after a session is terminated runs on a fresh connection',
     () => 'the slow query was not cut',
     (error: { code?: string }) => db.raw('select 1 as one').then(({ rows }) => [error.code, rows[0]]),
   );
-  await terminate(marker);
+  await terminateSessionRunning(testDatabaseUrl, marker);
   expect(await next).toEqual(['57P01', { one: 1 }]);
 });
-
-async function terminate(name: string): Promise<void> {
-  const watcher = createDatabase(testDatabaseUrl, { min: 0, max: 1 });
-  try {
-    for (;;) {
-      const { rows } = await watcher.raw(
-        `select pg_terminate_backend(pid) as done from pg_stat_activity where query like ? and pid <> pg_backend_pid()`,
-        [`%${name}%`],
-      );
-      if (rows.some((row: { done: boolean }) => row.done)) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  } finally {
-    await watcher.destroy();
-  }
-}

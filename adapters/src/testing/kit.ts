@@ -22,6 +22,26 @@ export async function testDatabase(service: string, migrations: string, pool = {
   return db;
 }
 
+/**
+ * Ends the server session running a statement whose text holds `marker`, as a restart or a
+ * failover would, once that statement has started.
+ */
+export async function terminateSessionRunning(url: string, marker: string): Promise<void> {
+  const watcher = createDatabase(url, { min: 0, max: 1 });
+  try {
+    for (;;) {
+      const { rows } = await watcher.raw(
+        `select pg_terminate_backend(pid) as done from pg_stat_activity where query like ? and pid <> pg_backend_pid()`,
+        [`%${marker}%`],
+      );
+      if (rows.some((row: { done: boolean }) => row.done)) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    await watcher.destroy();
+  }
+}
+
 /** Empties every table of the database but knex's own, in one statement. */
 export async function emptyTables(db: Knex): Promise<void> {
   const { rows } = await db.raw<{ rows: Array<{ tablename: string }> }>(
