@@ -9,13 +9,15 @@ import type {
   NotificationSort,
 } from '../../application/ports';
 import type { Notification } from '../../domain/notification';
-import { toNotification, type NotificationRow } from './notification.repository';
+import { notificationColumns, toNotification, type NotificationRow } from './notification.repository';
 
 export class NotificationQueriesPg implements NotificationReads {
   constructor(private readonly db: Knex) {}
 
   async list(recipientId: string, query: ListQuery<NotificationSort> & NotificationFilter): Promise<NotificationPage> {
-    const rows = this.db('notifications').select('*').where({ recipient_id: recipientId });
+    const rows = this.db('notifications')
+      .select(...notificationColumns)
+      .where({ recipient_id: recipientId });
     if (query.unread === true) rows.whereNull('read_at');
     if (query.unread === false) rows.whereNotNull('read_at');
     if (query.kind) rows.where({ kind: query.kind });
@@ -30,12 +32,15 @@ export class NotificationQueriesPg implements NotificationReads {
   }
 
   async get(recipientId: string, id: string): Promise<Notification | undefined> {
-    const row = await this.db<NotificationRow>('notifications').where({ id, recipient_id: recipientId }).first();
+    const row = await this.db<NotificationRow>('notifications')
+      .where({ id, recipient_id: recipientId })
+      .first(...notificationColumns);
     return row && toNotification(row);
   }
 
   async after(recipientId: string, seq: number, limit: number): Promise<Notification[]> {
     const rows = await this.db<NotificationRow>('notifications')
+      .select(...notificationColumns)
       .where({ recipient_id: recipientId })
       .where('seq', '>', seq)
       .orderBy('seq')

@@ -17,6 +17,22 @@ export interface NotificationRow {
   read_at: Date | null;
 }
 
+/** A notification's columns by name: statements with a `*` are not prepared (adapters/src/postgres/prepared.ts). */
+export const notificationColumns = [
+  'id',
+  'recipient_id',
+  'seq',
+  'kind',
+  'title',
+  'text',
+  'link_resource',
+  'link_id',
+  'source_id',
+  'announcement_id',
+  'created_at',
+  'read_at',
+] as const satisfies ReadonlyArray<keyof NotificationRow>;
+
 export const toNotification = (row: NotificationRow): Notification => ({
   id: row.id,
   recipientId: row.recipient_id,
@@ -79,7 +95,7 @@ export class NotificationRepositoryPg implements NotificationRepository {
       )
       .onConflict(['source_id', 'recipient_id'])
       .ignore()
-      .returning<NotificationRow[]>('*');
+      .returning<NotificationRow[]>(notificationColumns);
     return rows.map(toNotification);
   }
 
@@ -87,7 +103,7 @@ export class NotificationRepositoryPg implements NotificationRepository {
     const row = await this.trx<NotificationRow>('notifications')
       .where({ id, recipient_id: recipientId })
       .forUpdate()
-      .first();
+      .first(...notificationColumns);
     return row && toNotification(row);
   }
 
