@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { containing, paged } from '@tulity/adapters/postgres/paging';
 import type { ProductDetailView, Reads, UnitLevelView } from '../../application/ports';
 import { toCategory, toUnit, type CategoryRow, type UnitRow } from './catalogue.repository';
-import { toLevel, toProduct, type ProductRow, type UnitLevelRow } from './product.repository';
+import { productColumnsOf, toLevel, toProduct, type ProductRow, type UnitLevelRow } from './product.repository';
 import { toPrice, type PriceRow } from './price.repository';
 
 interface ProductListRow extends ProductRow {
@@ -39,8 +39,7 @@ interface ProductDetailRow extends ProductRow {
 // still picks the current one from these). Prepared like every statement with parameters, so its
 // columns are named: a prepared `p.*` fails once a migration adds a column under a running replica.
 const productDetail = `
-    select p.id, p.sku, p.barcode, p.name, p.description, p.category_id, p.base_unit_id,
-      p.low_stock_threshold, p.active, p.created_at, p.updated_at,
+    select ${productColumnsOf('p').join(', ')},
       s.quantity as stock_quantity, s.reserved as stock_reserved, s.updated_at as stock_updated_at,
       (select coalesce(json_agg(json_build_object(
                 'id', l.id, 'product_id', l.product_id, 'unit_id', l.unit_id, 'factor', l.factor::text,
@@ -110,7 +109,7 @@ export function catalogueQueries(db: Knex): Pick<Reads, 'categories' | 'units' |
       list: (query) => {
         // Every product has its one stock row, so the total needs the stock only to filter on it.
         const counted = query.lowStock === undefined ? db('products as p') : withStock(db('products as p'));
-        const rows = withStock(db('products as p')).select('p.*', 's.quantity as stock_quantity');
+        const rows = withStock(db('products as p')).select(...productColumnsOf('p'), 's.quantity as stock_quantity');
         for (const builder of [rows, counted] as Knex.QueryBuilder[]) {
           if (query.q) {
             const q = containing(query.q);

@@ -22,6 +22,24 @@ export interface ProductRow {
   updated_at: Date;
 }
 
+/** A product's columns by name: statements with a `*` are not prepared (adapters/src/postgres/prepared.ts). */
+export const productColumns = [
+  'id',
+  'sku',
+  'barcode',
+  'name',
+  'description',
+  'category_id',
+  'base_unit_id',
+  'low_stock_threshold',
+  'active',
+  'created_at',
+  'updated_at',
+] as const satisfies ReadonlyArray<keyof ProductRow>;
+
+/** The product's columns of a statement where the products table goes by `alias`. */
+export const productColumnsOf = (alias: string) => productColumns.map((column) => `${alias}.${column}`);
+
 export interface UnitLevelRow {
   id: string;
   product_id: string;
@@ -85,19 +103,16 @@ interface SnapshotRow extends ProductRow {
 // foreign keys are checked at the end of the statement, after all three rows exist.
 const createProductSql = `
   with product as (
-    insert into products (id, sku, barcode, name, description, category_id, base_unit_id,
-                          low_stock_threshold, active, created_at, updated_at)
+    insert into products (${productColumns.join(', ')})
     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    returning id, sku, barcode, name, description, category_id, base_unit_id, low_stock_threshold, active,
-              created_at, updated_at
+    returning ${productColumns.join(', ')}
   ), base_level as (
     insert into product_unit_levels (id, product_id, unit_id, factor, is_base, created_at)
     values (?, ?, ?, ?, ?, ?)
   ), stock as (
     insert into product_stock (product_id, quantity, updated_at) values (?, 0, ?)
   )
-  select p.id, p.sku, p.barcode, p.name, p.description, p.category_id, p.base_unit_id, p.low_stock_threshold,
-         p.active, p.created_at, p.updated_at, c.name as category_name, u.name as base_unit_name
+  select ${productColumnsOf('p').join(', ')}, c.name as category_name, u.name as base_unit_name
     from product p left join categories c on c.id = p.category_id left join units u on u.id = p.base_unit_id`;
 
 /** On a new product a missing reference is the caller's unknown id, not a row still in use. */
@@ -117,8 +132,7 @@ export function productRepository(trx: Knex.Transaction): ProductRepository {
       const p = fromProduct(product);
       const l = fromLevel(baseLevel);
       const bindings = [
-        ...[p.id, p.sku, p.barcode, p.name, p.description, p.category_id, p.base_unit_id],
-        ...[p.low_stock_threshold, p.active, p.created_at, p.updated_at],
+        ...productColumns.map((column) => p[column]),
         ...[l.id, l.product_id, l.unit_id, l.factor, l.is_base, l.created_at],
         ...[p.id, p.created_at],
       ];
