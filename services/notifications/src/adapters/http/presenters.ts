@@ -1,4 +1,4 @@
-import type { Page } from '@tulity/adapters/core/page';
+import { mapPage, type Page } from '@tulity/adapters/core/page';
 import type { NotificationPage } from '../../application/ports';
 import type { Announcement } from '../../domain/announcement';
 import type { Notification } from '../../domain/notification';
@@ -34,7 +34,4 @@ export const presentAnnouncement = (a: Announcement) => ({
   recipients: a.recipients,
 });
 
-export const presentAnnouncementPage = (page: Page<Announcement>) => ({
-  ...page,
-  items: page.items.map(presentAnnouncement),
-});
+export const presentAnnouncementPage = (page: Page<Announcement>) => mapPage(page, presentAnnouncement);

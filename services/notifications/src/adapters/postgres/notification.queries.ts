@@ -28,7 +28,7 @@ export class NotificationQueriesPg implements NotificationReads {
       paged(rows, query, { createdAt: 'created_at' }, toNotification, { tieBreaker: 'seq' }),
       this.db('notifications').where({ recipient_id: recipientId }).whereNull('read_at').count({ n: '*' }).first(),
     ]);
-    return { ...page, unreadCount: Number(unread?.n ?? 0) };
+    return Object.assign(page, { unreadCount: Number(unread?.n ?? 0) });
   }
 
   async get(recipientId: string, id: string): Promise<Notification | undefined> {

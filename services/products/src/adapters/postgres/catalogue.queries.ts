@@ -16,14 +16,20 @@ interface UnitLevelViewRow extends UnitLevelRow {
   unit_abbreviation: string;
 }
 
-const toLevelView = (r: UnitLevelViewRow): UnitLevelView => ({
-  ...toLevel(r),
-  unitName: r.unit_name,
-  unitAbbreviation: r.unit_abbreviation,
-});
+// `Object.assign(base, more)` rather than `{ ...base, more }`, as in the presenters: V8's slow path
+// for a spread followed by a property it lacks, once per row.
+const toLevelView = (r: UnitLevelViewRow): UnitLevelView =>
+  Object.assign(toLevel(r), { unitName: r.unit_name, unitAbbreviation: r.unit_abbreviation });
 
 /** Rows nested as JSON carry their timestamps as ISO text; bigints are cast to text as in a plain row. */
 type AsJson<Row, Dates extends keyof Row> = Omit<Row, Dates> & Record<Dates, string>;
+
+/** A row nested as JSON with its timestamps made Dates again, in place: it is fresh from JSON.parse. */
+function revived<Row, Dates extends keyof Row>(row: AsJson<Row, Dates>, ...dates: Dates[]): Row {
+  const fields = row as Record<Dates, unknown>;
+  for (const date of dates) fields[date] = new Date(fields[date] as string);
+  return row as unknown as Row;
+}
 
 interface ProductDetailRow extends ProductRow {
   /** bigints, as text */
@@ -60,8 +66,7 @@ const productDetail = `
     where p.id = ?`;
 
 function toProductDetail(r: ProductDetailRow): ProductDetailView {
-  return {
-    ...toProduct(r),
+  return Object.assign(toProduct(r), {
     stock: {
       productId: r.id,
       quantity: Number(r.stock_quantity),
@@ -69,11 +74,9 @@ function toProductDetail(r: ProductDetailRow): ProductDetailView {
       lowStockThreshold: Number(r.low_stock_threshold),
       updatedAt: r.stock_updated_at,
     },
-    unitLevels: r.unit_levels.map((l) => toLevelView({ ...l, created_at: new Date(l.created_at) })),
-    prices: r.prices.map((price) =>
-      toPrice({ ...price, effective_from: new Date(price.effective_from), created_at: new Date(price.created_at) }),
-    ),
-  };
+    unitLevels: r.unit_levels.map((l) => toLevelView(revived(l, 'created_at'))),
+    prices: r.prices.map((price) => toPrice(revived(price, 'effective_from', 'created_at'))),
+  });
 }
 
 const withStock = (products: Knex.QueryBuilder) => products.join('product_stock as s', 's.product_id', 'p.id');
@@ -125,7 +128,7 @@ export function catalogueQueries(db: Knex): Pick<Reads, 'categories' | 'units' |
           rows,
           query,
           { sku: 'p.sku', name: 'p.name', createdAt: 'p.created_at', updatedAt: 'p.updated_at', stock: 's.quantity' },
-          (row: ProductListRow) => ({ ...toProduct(row), stockQuantity: Number(row.stock_quantity) }),
+          (row: ProductListRow) => Object.assign(toProduct(row), { stockQuantity: Number(row.stock_quantity) }),
           { tieBreaker: 'p.id', count: counted },
         );
       },
