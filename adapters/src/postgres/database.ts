@@ -9,7 +9,6 @@ export type { Knex };
  * (Postgres loads its catalogue caches) and has none of the named statements prepared yet.
  */
 export function createDatabase(url: string, pool = { min: 2, max: 10 }): Knex {
-  const ended = new WeakSet<object>();
   return knex({
     client: PreparingPgClient as unknown as typeof Knex.Client,
     connection: url,
@@ -17,16 +16,23 @@ export function createDatabase(url: string, pool = { min: 2, max: 10 }): Knex {
       ...pool,
       // A session the server ends (restart, failover, terminated) gets a FATAL message first and
       // the socket's close only later: pg fails the running query on the message, and in between
-      // the pool would lend the dead connection to the next query. Mark it on the message instead.
+      // the pool would lend the dead connection to the next query. Retire it on the message instead.
       afterCreate(connection: SessionClient, done: (error: Error | null, connection: SessionClient) => void) {
         connection.connection.on('errorMessage', (message: { severity?: string }) => {
-          if (message.severity === 'FATAL') ended.add(connection);
+          if (message.severity === 'FATAL') retire(connection, 'the server ended the session');
         });
         done(null, connection);
       },
-      validate: (connection: object) => !ended.has(connection),
     },
   });
+}
+
+/**
+ * Retires a pooled connection: the pool closes it instead of lending it again. This is the mark
+ * knex itself sets on a connection that errored, and its pool checks it before every loan.
+ */
+export function retire(connection: object, reason: string): void {
+  (connection as { __knex__disposed?: string }).__knex__disposed = reason;
 }
 
 /** The part of a pg client the pool listens to: its wire connection's messages from the server. */

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import { retire } from '../../postgres/database';
 
 /** A pooled Postgres connection, as knex hands it out. */
 export type PgConnection = unknown;
@@ -54,7 +55,7 @@ export function relayLock(db: Knex, service: string, logger: Logger): RelayLock 
         }
       } catch (error) {
         logger.warn({ err: error }, 'relay lock attempt failed');
-        discard(connection);
+        retire(connection as object, 'relay lock session failed');
       }
       await db.client.releaseConnection(connection);
       return false;
@@ -70,14 +71,9 @@ export function relayLock(db: Knex, service: string, logger: Logger): RelayLock 
         await db.client.releaseConnection(connection);
       } catch {
         // A broken session already lost its lock; closing it makes sure of that.
-        discard(connection);
+        retire(connection as object, 'relay lock session failed');
         await db.client.releaseConnection(connection);
       }
     },
   };
-}
-
-/** Marks a connection the way knex marks one that errored, so the pool closes it instead of reusing it. */
-function discard(connection: PgConnection) {
-  (connection as { __knex__disposed?: string }).__knex__disposed = 'relay lock session failed';
 }
