@@ -55,15 +55,25 @@ function startServers(settings: { databaseUrl: string; ports: BaselinePorts }) {
   };
 }
 
-/** Bare Koa hello, bare Koa + pg primary-key read, bare Koa + pg single insert, in that order. */
-export async function runBaselines(options: BaselineOptions): Promise<HttpFigures[]> {
+/** The bare servers over their database, kept up so they can be measured again later in the run. */
+export interface Baselines {
+  /** Bare Koa hello, bare Koa + pg primary-key read, bare Koa + pg single insert, in that order. */
+  measure(round?: HttpFigures['round']): Promise<HttpFigures[]>;
+  /** Stops the servers and drops their database. */
+  close(): Promise<void>;
+}
+
+export async function openBaselines(options: BaselineOptions): Promise<Baselines> {
   const { pgAdminUrl, runId, ports, load, say } = options;
   const database = `tulity_bench_${runId.replace(/[^a-z0-9]/g, '_')}`;
   const url = databaseUrl(pgAdminUrl, database);
+  const dropDatabase = () =>
+    withClient(pgAdminUrl, (admin) => admin.query(`drop database if exists ${database} with (force)`));
   say(`baselines: creating database ${database} with ${ITEMS.toLocaleString('en')} items`);
   await withClient(pgAdminUrl, (admin) => admin.query(`create database ${database}`));
+  const ids = Array.from({ length: ITEMS }, () => randomUUID());
+  let servers: ReturnType<typeof startServers> | undefined;
   try {
-    const ids = Array.from({ length: ITEMS }, () => randomUUID());
     await withClient(url, async (client) => {
       await client.query(
         'create table items (id uuid primary key, name text not null, created_at timestamptz not null default now())',
@@ -71,37 +81,58 @@ export async function runBaselines(options: BaselineOptions): Promise<HttpFigure
       await client.query(`insert into items (id, name) select id, 'item ' || id from unnest($1::uuid[]) as id`, [ids]);
       await client.query('analyze items');
     });
-    const servers = startServers({ databaseUrl: url, ports });
-    try {
-      await servers.ready;
-      const nextId = roundRobin(ids);
-      const nextName = counter(`bench-${runId}`);
-      const targets: Target[] = [
-        { name: baselineOf.hello, kind: 'hello', url: `http://127.0.0.1:${ports.hello}/` },
-        {
-          name: baselineOf.read,
-          kind: 'read',
-          url: `http://127.0.0.1:${ports.read}/items/${ids[0]}`,
-          vary: (request) => ({ ...request, path: `/items/${nextId()}` }),
-        },
-        {
-          name: baselineOf.write,
-          kind: 'write',
-          url: `http://127.0.0.1:${ports.insert}/items`,
-          method: 'POST',
-          vary: (request) => ({ ...request, body: JSON.stringify({ name: nextName() }) }),
-        },
-      ];
+    servers = startServers({ databaseUrl: url, ports });
+    await servers.ready;
+  } catch (error) {
+    await servers?.stop();
+    await dropDatabase();
+    throw error;
+  }
+  const nextId = roundRobin(ids);
+  const nextName = counter(`bench-${runId}`);
+  const targets: Target[] = [
+    { name: baselineOf.hello, kind: 'hello', url: `http://127.0.0.1:${ports.hello}/` },
+    {
+      name: baselineOf.read,
+      kind: 'read',
+      url: `http://127.0.0.1:${ports.read}/items/${ids[0]}`,
+      vary: (request) => ({ ...request, path: `/items/${nextId()}` }),
+    },
+    {
+      name: baselineOf.write,
+      kind: 'write',
+      url: `http://127.0.0.1:${ports.insert}/items`,
+      method: 'POST',
+      vary: (request) => ({ ...request, body: JSON.stringify({ name: nextName() }) }),
+    },
+  ];
+  const running = servers;
+  return {
+    async measure(round) {
       const figures: HttpFigures[] = [];
       for (const target of targets) {
-        say(`baselines: ${target.name}`);
-        figures.push(await measure({ ...target, baseline: true }, load));
+        say(`baselines: ${target.name}${round ? ` (${round} the endpoints)` : ''}`);
+        const measured = await measure({ ...target, baseline: true }, load);
+        figures.push(round ? { ...measured, round } : measured);
       }
       return figures;
-    } finally {
-      await servers.stop();
-    }
+    },
+    async close() {
+      try {
+        await running.stop();
+      } finally {
+        await dropDatabase();
+      }
+    },
+  };
+}
+
+/** The baselines once: open, measure, close. */
+export async function runBaselines(options: BaselineOptions): Promise<HttpFigures[]> {
+  const baselines = await openBaselines(options);
+  try {
+    return await baselines.measure();
   } finally {
-    await withClient(pgAdminUrl, (admin) => admin.query(`drop database if exists ${database} with (force)`));
+    await baselines.close();
   }
 }

@@ -1,7 +1,7 @@
 // The HTTP figures as an SVG chart, written by hand: per endpoint a requests/s bar and a p99 bar,
 // baselines in grey, endpoints coloured by whether they meet their ratio target. Pure.
 import { targetRatio, type HttpFigures } from './model';
-import { formatCount, formatMs, ordered, ratioToBaseline } from './report';
+import { formatCount, formatMs, labelOf, ordered, ratioToBaseline } from './report';
 
 const ROW = 26;
 const LABEL = 330;
@@ -38,11 +38,12 @@ export function renderChart(figures: readonly HttpFigures[], title: string): str
     const rpsWidth = (finite(row.requestsPerSecond) / maxRps) * PANEL;
     const p99Width = (finite(row.p99) / maxP99) * PANEL;
     const ratioText = row.baseline ? 'baseline' : Number.isFinite(share) ? `× ${share.toFixed(2)}` : '';
+    const label = labelOf(row);
     parts.push(
-      `<text x="${LABEL - 8}" y="${y + 15}" text-anchor="end">${escape(row.name)}</text>`,
-      `<rect x="${rpsX}" y="${y + 4}" width="${rpsWidth.toFixed(1)}" height="${ROW - 8}" fill="${colour}"><title>${escape(`${row.name}: ${formatCount(row.requestsPerSecond)} requests/s`)}</title></rect>`,
+      `<text x="${LABEL - 8}" y="${y + 15}" text-anchor="end">${escape(label)}</text>`,
+      `<rect x="${rpsX}" y="${y + 4}" width="${rpsWidth.toFixed(1)}" height="${ROW - 8}" fill="${colour}"><title>${escape(`${label}: ${formatCount(row.requestsPerSecond)} requests/s`)}</title></rect>`,
       `<text x="${(rpsX + rpsWidth + 4).toFixed(1)}" y="${y + 15}">${escape(`${formatCount(row.requestsPerSecond)} ${ratioText}`)}</text>`,
-      `<rect x="${p99X}" y="${y + 4}" width="${p99Width.toFixed(1)}" height="${ROW - 8}" fill="${colour}" fill-opacity="0.6"><title>${escape(`${row.name}: p99 ${formatMs(row.p99)}`)}</title></rect>`,
+      `<rect x="${p99X}" y="${y + 4}" width="${p99Width.toFixed(1)}" height="${ROW - 8}" fill="${colour}" fill-opacity="0.6"><title>${escape(`${label}: p99 ${formatMs(row.p99)}`)}</title></rect>`,
       `<text x="${(p99X + p99Width + 4).toFixed(1)}" y="${y + 15}">${escape(formatMs(row.p99))}</text>`,
     );
   });

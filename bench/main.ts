@@ -5,10 +5,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { runBaselines } from './baselines';
+import { openBaselines, type Baselines } from './baselines';
 import { renderChart } from './chart';
 import { runEndpoints } from './endpoints';
 import { runEndToEnd, settleAndCount } from './events';
+import type { LoadSettings } from './load';
 import { runMix } from './mix';
 import type { BenchReport, SoakFigures } from './model';
 import { parseOptions, usage, type BenchOptions } from './options';
@@ -63,26 +64,46 @@ async function run(options: BenchOptions): Promise<BenchReport> {
     await assertRunning(stack);
   }
 
+  // With the endpoints, the baselines run on both sides of them: the machine's other load drifts
+  // within minutes, and one round taken before could compare the endpoints with another machine.
+  const bracketed = options.stages.includes('endpoints');
+  let baselines: Baselines | undefined;
   if (options.stages.includes('baselines')) {
     const first = options.baselinePort;
-    report.http.push(
-      ...(await runBaselines({
-        pgAdminUrl: options.pgAdminUrl,
-        runId,
-        ports: { hello: first, read: first + 1, insert: first + 2 },
-        load,
-        say,
-      })),
-    );
+    baselines = await openBaselines({
+      pgAdminUrl: options.pgAdminUrl,
+      runId,
+      ports: { hello: first, read: first + 1, insert: first + 2 },
+      load,
+      say,
+    });
   }
-  if (!stack) return report;
+  try {
+    if (baselines) report.http.push(...(await baselines.measure(bracketed ? 'before' : undefined)));
+    if (!stack) return report;
+    const shop: Shop = await seedShop(stack, runId, say);
+    say('vacuuming and analyzing the service databases');
+    report.database = await vacuumDatabases(stack.databases);
+    if (options.stages.includes('endpoints')) {
+      report.http.push(...(await runEndpoints({ stack, shop, runId, load, say })));
+      if (baselines) report.http.push(...(await baselines.measure('after')));
+    }
+    await baselines?.close();
+    baselines = undefined;
+    return await laterStages(options, report, stack, shop, runId, load);
+  } finally {
+    await baselines?.close();
+  }
+}
 
-  const shop: Shop = await seedShop(stack, runId, say);
-  say('vacuuming and analyzing the service databases');
-  report.database = await vacuumDatabases(stack.databases);
-  if (options.stages.includes('endpoints')) {
-    report.http.push(...(await runEndpoints({ stack, shop, runId, load, say })));
-  }
+async function laterStages(
+  options: BenchOptions,
+  report: BenchReport,
+  stack: Stack,
+  shop: Shop,
+  runId: string,
+  load: LoadSettings,
+): Promise<BenchReport> {
   if (options.stages.includes('mix')) {
     // The write benchmarks leave consumers thousands of events behind; the mix would compete with
     // that backlog instead of measuring the shop's own load.

@@ -9,6 +9,11 @@ export interface HttpFigures {
   kind: Kind;
   /** True for the bare Koa baselines. */
   baseline: boolean;
+  /**
+   * A baseline taken on both sides of the endpoints: which side. The machine's other load drifts
+   * within minutes, so an endpoint is compared with the mean of the two.
+   */
+  round?: 'before' | 'after';
   requestsPerSecond: number;
   /** Latency in ms. */
   p50: number;

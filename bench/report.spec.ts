@@ -70,6 +70,31 @@ describe('ratios', () => {
   });
 });
 
+describe('baselines on both sides of the endpoints', () => {
+  const read = figures('products GET /api/v1/products/:id', 'read', 4000, 30);
+  const bracketed: HttpFigures[] = [
+    { ...figures('bare Koa + pg primary-key read', 'read', 4000, 12, true), round: 'before' },
+    read,
+    { ...figures('bare Koa + pg primary-key read', 'read', 6000, 10, true), round: 'after' },
+  ];
+  const text = renderText({ ...report, http: bracketed });
+
+  test('an endpoint is compared with the mean of the two rounds', () => {
+    expect(ratioToBaseline(bracketed, read)).toBeCloseTo(0.8);
+  });
+
+  test('names each round and says how far the baseline moved between them', () => {
+    expect(text).toContain('bare Koa + pg primary-key read (before the endpoints)');
+    expect(text).toContain('bare Koa + pg primary-key read (after the endpoints)');
+    expect(text).toContain('from the first to the second: bare Koa + pg primary-key read +50.0 %.');
+    expect(renderChart(bracketed, 't')).toContain('bare Koa + pg primary-key read (after the endpoints)');
+  });
+
+  test('a run with one round says nothing of drift', () => {
+    expect(renderText(report)).not.toContain('from the first to the second');
+  });
+});
+
 describe('Markdown report', () => {
   const markdown = renderMarkdown(report, 'chart.svg');
 

@@ -12,10 +12,32 @@ export const formatMs = (n: number) =>
 const formatRatio = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
 const formatPercent = (n: number) => (Number.isFinite(n) ? `${n.toFixed(1)} %` : '–');
 
+/** The baseline an endpoint is compared with: its kind's requests/s, the mean of both rounds when there are two. */
+export function baselineRate(rows: readonly HttpFigures[], kind: HttpFigures['kind']): number {
+  const rates = rows
+    .filter((candidate) => candidate.baseline && candidate.name === baselineOf[kind])
+    .map((baseline) => baseline.requestsPerSecond);
+  return rates.length === 0 ? Number.NaN : rates.reduce((sum, rate) => sum + rate, 0) / rates.length;
+}
+
 /** An endpoint's requests/s over its baseline's in the same run (1 for a baseline itself). */
 export function ratioToBaseline(rows: readonly HttpFigures[], row: HttpFigures): number {
-  const baseline = rows.find((candidate) => candidate.baseline && candidate.name === baselineOf[row.kind]);
-  return baseline ? ratio(row.requestsPerSecond, baseline.requestsPerSecond) : Number.NaN;
+  const baseline = baselineRate(rows, row.kind);
+  return Number.isNaN(baseline) ? Number.NaN : ratio(row.requestsPerSecond, baseline);
+}
+
+/** A row's name, with the side of the endpoints a baseline ran on. */
+export const labelOf = (row: HttpFigures) => (row.round ? `${row.name} (${row.round} the endpoints)` : row.name);
+
+/** How much each baseline moved between its two rounds, for the reader to weigh the ratios by. */
+export function baselineDrift(rows: readonly HttpFigures[]): string[] {
+  return Object.values(baselineOf).flatMap((name) => {
+    const before = rows.find((row) => row.baseline && row.name === name && row.round === 'before');
+    const after = rows.find((row) => row.baseline && row.name === name && row.round === 'after');
+    if (!before || !after) return [];
+    const change = ratio(after.requestsPerSecond, before.requestsPerSecond) - 1;
+    return [`${name} ${change >= 0 ? '+' : '−'}${formatPercent(Math.abs(change) * 100)}`];
+  });
 }
 
 /** Baselines first, then each kind's endpoints after their baseline. */
@@ -29,7 +51,7 @@ function httpRows(report: BenchReport): string[][] {
     const share = ratioToBaseline(report.http, row);
     const verdict = row.baseline ? '' : share >= targetRatio[row.kind] ? 'yes' : 'no';
     return [
-      row.name,
+      labelOf(row),
       formatCount(row.requestsPerSecond),
       formatMs(row.p50),
       formatMs(row.p99),
@@ -39,6 +61,14 @@ function httpRows(report: BenchReport): string[][] {
       row.baseline ? '' : `≥ ${targetRatio[row.kind]}: ${verdict}`,
     ];
   });
+}
+
+function driftNote(rows: readonly HttpFigures[]): string[] {
+  const drift = baselineDrift(rows);
+  if (drift.length === 0) return [];
+  return [
+    `Each baseline ran before and after the endpoints, and a ratio is over the mean of the two; from the first to the second: ${drift.join(', ')}.`,
+  ];
 }
 
 const HTTP_HEADER = ['endpoint', 'requests/s', 'p50', 'p99', 'max', 'errors', 'ratio', 'target'];
@@ -71,6 +101,7 @@ function sections(report: BenchReport): Section[] {
       rows: httpRows(report),
       notes: [
         `p99 target: < ${P99_TARGET_MS} ms at this load. Errors: non-2xx answers plus socket errors and timeouts.`,
+        ...driftNote(report.http),
       ],
     });
   }
