@@ -19,6 +19,20 @@ interface UserRow {
   deleted_at: Date | null;
 }
 
+/** A user's columns, named so the statements that read them are prepared (a prepared `*` breaks on a new column). */
+const userColumns: Array<keyof UserRow> = [
+  'id',
+  'username',
+  'email',
+  'full_name',
+  'role',
+  'active',
+  'password_hash',
+  'created_at',
+  'updated_at',
+  'deleted_at',
+];
+
 const toRow = (user: User): UserRow => ({
   id: user.id,
   username: user.username,
@@ -70,18 +84,22 @@ export class PostgresUserRepository implements UserRepository {
     return this.trx<UserRow>('users').whereNull('deleted_at');
   }
 
+  private liveRows() {
+    return this.live().select(userColumns);
+  }
+
   async get(id: string) {
-    const row = await this.live().where({ id }).first();
+    const row: UserRow | undefined = await this.liveRows().where({ id }).first();
     return row && toUser(row);
   }
 
   async getForUpdate(id: string) {
-    const row = await this.live().where({ id }).forUpdate().first();
+    const row: UserRow | undefined = await this.liveRows().where({ id }).forUpdate().first();
     return row && toUser(row);
   }
 
   async findByUsername(username: string) {
-    const row = await this.live().where({ username }).first();
+    const row: UserRow | undefined = await this.liveRows().where({ username }).first();
     return row && toUser(row);
   }
 
@@ -105,7 +123,7 @@ export class PostgresUserRepository implements UserRepository {
   }
 
   list(query: UserListQuery) {
-    const filtered = this.live().modify((q) => {
+    const filtered = this.liveRows().modify((q) => {
       if (query.role) q.where({ role: query.role });
       if (query.active !== undefined) q.where({ active: query.active });
       if (query.q) {

@@ -3,7 +3,14 @@ import type { Knex } from 'knex';
 import { containing, paged } from '@tulity/adapters/postgres/paging';
 import type { ProductDetailView, Reads, UnitLevelView } from '../../application/ports';
 import { toCategory, toUnit, type CategoryRow, type UnitRow } from './catalogue.repository';
-import { productColumnsOf, toLevel, toProduct, type ProductRow, type UnitLevelRow } from './product.repository';
+import {
+  levelColumnsOf,
+  productColumnsOf,
+  toLevel,
+  toProduct,
+  type ProductRow,
+  type UnitLevelRow,
+} from './product.repository';
 import { toPrice, type PriceRow } from './price.repository';
 
 interface ProductListRow extends ProductRow {
@@ -148,7 +155,7 @@ export function catalogueQueries(db: Knex): Pick<Reads, 'categories' | 'units' |
           .join('units as u', 'u.id', 'l.unit_id')
           .where('l.product_id', productId)
           .orderBy([{ column: 'l.factor' }, { column: 'l.id' }])
-          .select('l.*', 'u.name as unit_name', 'u.abbreviation as unit_abbreviation');
+          .select(...levelColumnsOf('l'), 'u.name as unit_name', 'u.abbreviation as unit_abbreviation');
         return rows.map(toLevelView);
       },
     },

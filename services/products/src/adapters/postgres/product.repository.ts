@@ -49,6 +49,17 @@ export interface UnitLevelRow {
   created_at: Date;
 }
 
+/** A unit level's columns, named so the statements that read them are prepared (a prepared `*` breaks on a new column). */
+export const levelColumns = [
+  'id',
+  'product_id',
+  'unit_id',
+  'factor',
+  'is_base',
+  'created_at',
+] as const satisfies ReadonlyArray<keyof UnitLevelRow>;
+export const levelColumnsOf = (alias: string) => levelColumns.map((column) => `${alias}.${column}`);
+
 export const toProduct = (r: ProductRow): Product => ({
   id: r.id,
   sku: r.sku,
@@ -125,7 +136,7 @@ const unknownReference = {
 export function productRepository(trx: Knex.Transaction): ProductRepository {
   return {
     get: async (id) => {
-      const row = await trx<ProductRow>('products').where({ id }).first();
+      const row: ProductRow | undefined = await trx('products').select(productColumns).where({ id }).first();
       return row ? toProduct(row) : undefined;
     },
     create: async (product, baseLevel) => {
@@ -160,7 +171,7 @@ export function productRepository(trx: Knex.Transaction): ProductRepository {
         .join('units as u', 'u.id', 'l.unit_id')
         .where('l.product_id', id)
         .orderBy([{ column: 'l.factor' }, { column: 'l.id' }])
-        .select('l.*', 'u.name as unit_name');
+        .select(...levelColumnsOf('l'), 'u.name as unit_name');
       return {
         product: toProduct(row),
         categoryName: row.category_name,
@@ -179,7 +190,7 @@ export function productRepository(trx: Knex.Transaction): ProductRepository {
 export function unitLevelRepository(trx: Knex.Transaction): UnitLevelRepository {
   return {
     get: async (id) => {
-      const row = await trx<UnitLevelRow>('product_unit_levels').where({ id }).first();
+      const row: UnitLevelRow | undefined = await trx('product_unit_levels').select(levelColumns).where({ id }).first();
       return row ? toLevel(row) : undefined;
     },
     insert: async (level) => void (await decided(trx('product_unit_levels').insert(fromLevel(level)))),
@@ -188,7 +199,9 @@ export function unitLevelRepository(trx: Knex.Transaction): UnitLevelRepository 
     delete: async (id) => void (await decided(trx('product_unit_levels').where({ id }).delete())),
     findMany: async (ids) => {
       const wanted = [...new Set(ids)];
-      const rows: UnitLevelRow[] = wanted.length ? await trx('product_unit_levels').whereIn('id', wanted) : [];
+      const rows: UnitLevelRow[] = wanted.length
+        ? await trx('product_unit_levels').select(levelColumns).whereIn('id', wanted)
+        : [];
       return new Map(rows.map((r) => [r.id, toLevel(r)]));
     },
   };

@@ -50,6 +50,47 @@ interface SaleLineRow {
   refunded_minor: Big;
 }
 
+// The columns each read names, so it is prepared (a prepared `*` breaks once a migration adds one).
+const saleColumns = [
+  'id',
+  'cashier_id',
+  'status',
+  'currency',
+  'total_minor',
+  'discount_minor',
+  'refunded_minor',
+  'note',
+  'payment_method',
+  'amount_tendered_minor',
+  'change_minor',
+  'rejection_reason',
+  'shortages',
+  'cancelled_by',
+  'cancel_reason',
+  'deadline_at',
+  'created_at',
+  'updated_at',
+] as const satisfies ReadonlyArray<keyof SaleRow>;
+const lineColumns = [
+  'id',
+  'sale_id',
+  'position',
+  'product_id',
+  'unit_level_id',
+  'sku',
+  'product_name',
+  'unit_name',
+  'quantity',
+  'conversion_factor',
+  'base_quantity',
+  'unit_price_minor',
+  'gross_minor',
+  'discount_minor',
+  'line_total_minor',
+  'returned_quantity',
+  'refunded_minor',
+] as const satisfies ReadonlyArray<keyof SaleLineRow>;
+
 interface SaleReturnRow {
   id: string;
   sale_id: string;
@@ -117,7 +158,8 @@ const stateColumns = (sale: Sale) => ({
 /** Sales with their lines, in as many queries as there are tables. */
 async function withLines(db: Db, rows: SaleRow[]): Promise<Sale[]> {
   if (rows.length === 0) return [];
-  const lines = await db<SaleLineRow>('sale_lines')
+  const lines: SaleLineRow[] = await db('sale_lines')
+    .select(lineColumns)
     .whereIn(
       'sale_id',
       rows.map((row) => row.id),
@@ -129,8 +171,8 @@ async function withLines(db: Db, rows: SaleRow[]): Promise<Sale[]> {
 }
 
 async function getSale(db: Db, id: string, lock: boolean): Promise<Sale | undefined> {
-  const query = db<SaleRow>('sales').where({ id }).first();
-  const row = lock ? await query.forUpdate() : await query;
+  const query = db('sales').select(saleColumns).where({ id }).first();
+  const row: SaleRow | undefined = lock ? await query.forUpdate() : await query;
   return row ? (await withLines(db, [row]))[0] : undefined;
 }
 
@@ -219,7 +261,7 @@ export function saleReads(db: Knex): SaleReads {
   return {
     get: (id) => getSale(db, id, false),
     async list(query: ListQuery<SaleSortKey> & SaleFilters): Promise<Page<Sale>> {
-      const base = db<SaleRow>('sales').select('sales.*');
+      const base = db<SaleRow>('sales').select(saleColumns.map((column) => `sales.${column}`));
       if (query.status) base.where('status', query.status);
       if (query.cashierId) base.where('cashier_id', query.cashierId);
       if (query.paymentMethod) base.where('payment_method', query.paymentMethod);
