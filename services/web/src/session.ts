@@ -23,6 +23,13 @@ export interface SessionOptions {
 
 export const sessionPath = '/session';
 const cookieName = (secure: boolean) => (secure ? '__Secure-tulity_session' : 'tulity_session');
+/**
+ * Left when a session is found ended, for the browser's next refresh without a session: a page
+ * reloaded while its refresh was answered gets the answer's cookies but never reads its body, and
+ * would otherwise show a plain login instead of "your session has ended".
+ */
+const endedNoticeName = (secure: boolean) => (secure ? '__Secure-tulity_session_ended' : 'tulity_session_ended');
+const endedNoticeMs = 10 * 60_000;
 /** A header a cross-site form, link or image cannot send, and a cross-site script cannot without a CORS grant we never give. */
 export const csrfHeader = 'x-tulity-session';
 
@@ -52,7 +59,7 @@ interface Grant {
   user: User;
 }
 
-const ended = () =>
+const endedProblem = () =>
   new ProblemError(401, 'SESSION.ENDED', 'Your session has ended (it expired or was closed). Please sign in again.');
 const missing = () => new ProblemError(401, 'SESSION.MISSING', 'You are not signed in.');
 const unavailable = () =>
@@ -140,26 +147,36 @@ export function sessionRouter(options: SessionOptions) {
     throw unavailable();
   }
 
-  function keep(ctx: Koa.Context, refreshToken: string, maxAgeSeconds: number) {
-    ctx.cookies.set(cookieName(ctx.secure), refreshToken, {
+  function setCookie(ctx: Koa.Context, name: string, value: string, maxAgeMs: number) {
+    ctx.cookies.set(name, value, {
       path: sessionPath,
       httpOnly: true,
       sameSite: 'strict',
       secure: ctx.secure,
-      maxAge: maxAgeSeconds * 1000,
+      maxAge: maxAgeMs,
       overwrite: true,
     });
   }
 
+  function dropNotice(ctx: Koa.Context) {
+    if (ctx.cookies.get(endedNoticeName(ctx.secure))) setCookie(ctx, endedNoticeName(ctx.secure), '', 0);
+  }
+
+  function keep(ctx: Koa.Context, refreshToken: string, maxAgeSeconds: number) {
+    setCookie(ctx, cookieName(ctx.secure), refreshToken, maxAgeSeconds * 1000);
+    dropNotice(ctx);
+  }
+
   function forget(ctx: Koa.Context) {
-    ctx.cookies.set(cookieName(ctx.secure), '', {
-      path: sessionPath,
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: ctx.secure,
-      maxAge: 0,
-      overwrite: true,
-    });
+    setCookie(ctx, cookieName(ctx.secure), '', 0);
+    dropNotice(ctx);
+  }
+
+  /** The session ended without the user signing out: the cookie goes, the notice stays a while. */
+  function ended(ctx: Koa.Context): ProblemError {
+    setCookie(ctx, cookieName(ctx.secure), '', 0);
+    setCookie(ctx, endedNoticeName(ctx.secure), '1', endedNoticeMs);
+    return endedProblem();
   }
 
   function answer(ctx: Koa.Context, grant: Grant) {
@@ -219,16 +236,15 @@ export function sessionRouter(options: SessionOptions) {
   router.post('/refresh', async (ctx) => {
     assertSameOrigin(ctx);
     const refreshToken = ctx.cookies.get(cookieName(ctx.secure));
-    if (!refreshToken) throw missing();
-    if (!refreshTokenPattern.test(refreshToken)) {
+    if (!refreshToken) {
+      if (!ctx.cookies.get(endedNoticeName(ctx.secure))) throw missing();
+      // Said once: the next visit without a session is a plain sign-in.
       forget(ctx);
-      throw ended();
+      throw endedProblem();
     }
+    if (!refreshTokenPattern.test(refreshToken)) throw ended(ctx);
     const grant = await exchangeOnce(ctx, refreshToken);
-    if (!grant) {
-      forget(ctx);
-      throw ended();
-    }
+    if (!grant) throw ended(ctx);
     answer(ctx, grant);
   });
 

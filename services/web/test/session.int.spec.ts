@@ -12,13 +12,16 @@ const json = (response: Response): Promise<any> => response.json();
 
 const same = { 'x-tulity-session': '1' };
 
-/** The session cookie a response set, as `name=value`, and its attributes. */
-function cookieOf(response: Response): { pair: string; attributes: string[] } | undefined {
-  const header = response.headers.getSetCookie().find((line) => line.includes('tulity_session='));
+/** A cookie a response set (the session's unless named), as `name=value`, and its attributes. */
+function cookieOf(response: Response, name = 'tulity_session'): { pair: string; attributes: string[] } | undefined {
+  const header = response.headers.getSetCookie().find((line) => new RegExp(`^(__Secure-)?${name}=`).test(line));
   if (!header) return undefined;
   const [pair, ...attributes] = header.split(';').map((part) => part.trim());
   return { pair: pair!, attributes: attributes.map((a) => a.toLowerCase()) };
 }
+
+/** The notice that a session ended. */
+const noticeOf = (response: Response) => cookieOf(response, 'tulity_session_ended');
 
 describe('the session endpoints (BFF)', () => {
   let accounts: Harness;
@@ -207,6 +210,41 @@ describe('the session endpoints (BFF)', () => {
     expect(refresh.status).toBe(401);
     expect((await json(refresh)).code).toBe('SESSION.ENDED');
     expect(cookieOf(refresh)?.pair).toBe('tulity_session=');
+  });
+
+  test('a browser that lost the answer saying its session ended is told once more, then asked to sign in', async () => {
+    const admin = await logIn(accounts, 'admin', adminPassword);
+    const cashier = await register(accounts, admin.accessToken, 'cashier');
+    const response = await login(cashier.username, cashier.password);
+    const { accessToken } = await json(response);
+    expect((await accounts.call('POST', '/api/v1/auth/logout', { token: accessToken })).status).toBe(204);
+
+    // The page that asked was reloaded: its browser kept the answer's cookies, not its body.
+    const lost = await post('/session/refresh', { cookie: cookieOf(response)!.pair });
+    const notice = noticeOf(lost);
+    const again = await post('/session/refresh', { cookie: notice!.pair });
+    const later = await post('/session/refresh');
+
+    expect(notice?.pair).toBe('tulity_session_ended=1');
+    expect(notice?.attributes).toEqual(expect.arrayContaining(['path=/session', 'httponly', 'samesite=strict']));
+    expect(again.status).toBe(401);
+    expect((await json(again)).code).toBe('SESSION.ENDED');
+    expect(noticeOf(again)?.pair).toBe('tulity_session_ended=');
+    expect((await json(later)).code).toBe('SESSION.MISSING');
+  });
+
+  test('signing in or out drops the notice; without it, no session is a plain sign-in', async () => {
+    const notice = 'tulity_session_ended=1';
+    const signedIn = await post('/session/login', {
+      body: { username: 'admin', password: adminPassword },
+      cookie: notice,
+    });
+    const signedOut = await post('/session/logout', { cookie: notice });
+
+    expect(signedIn.status).toBe(200);
+    expect(noticeOf(signedIn)?.pair).toBe('tulity_session_ended=');
+    expect(signedOut.status).toBe(204);
+    expect(noticeOf(signedOut)?.pair).toBe('tulity_session_ended=');
   });
 
   test('a malformed cookie is an ended session, not an error', async () => {
