@@ -184,7 +184,15 @@ beforeAll(async () => {
     profile(ids.cashier, 'cashier'),
     profile(ids.leaver, 'cashier'),
   ];
-  for (const registration of registrations) await producer.send('tulity.accounts.UserRegistered', registration);
+  // A registration tells the admins notifications knows when it applies it, and each user's events
+  // have a partition of their own, applied side by side: the admin is known before the others register.
+  const [admin, ...others] = registrations;
+  await producer.send('tulity.accounts.UserRegistered', admin!);
+  await waitFor(
+    'the admin known',
+    async () => (await service.db('recipients').where({ id: ids.admin, active: true }).first()) !== undefined,
+  );
+  for (const registration of others) await producer.send('tulity.accounts.UserRegistered', registration);
   await producer.send('tulity.accounts.UserUpdated', profile(ids.retired, 'manager', false));
   await producer.send('tulity.accounts.UserDeleted', { ...envelope(ids.leaver), username: 'leaver', mode: 'DELETED' });
   // Topics are consumed side by side: the users must be known before the shop's events arrive.
