@@ -18,6 +18,9 @@ export function preparable(text: string, values: readonly unknown[]): boolean {
   return values.length > 0 && !/(?<!\()\*/.test(text);
 }
 
+/** Columns as a statement names them where their table goes by `alias` (`p.id`, `p.sku`, …): never `p.*`. */
+export const qualified = (alias: string, columns: readonly string[]) => columns.map((column) => `${alias}.${column}`);
+
 /** A statement's name: the same on every connection and every process, for the same text. */
 export function statementName(text: string): string {
   return `k${createHash('sha1').update(text).digest('base64url')}`;

@@ -1,11 +1,12 @@
 // Reads of the catalogue for lists and details: one statement each, outside any transaction.
 import type { Knex } from 'knex';
 import { containing, paged } from '@tulity/adapters/postgres/paging';
+import { qualified } from '@tulity/adapters/postgres/prepared';
 import type { ProductDetailView, Reads, UnitLevelView } from '../../application/ports';
 import { toCategory, toUnit, type CategoryRow, type UnitRow } from './catalogue.repository';
 import {
-  levelColumnsOf,
-  productColumnsOf,
+  levelColumns,
+  productColumns,
   toLevel,
   toProduct,
   type ProductRow,
@@ -52,7 +53,7 @@ interface ProductDetailRow extends ProductRow {
 // still picks the current one from these). Prepared like every statement with parameters, so its
 // columns are named: a prepared `p.*` fails once a migration adds a column under a running replica.
 const productDetail = `
-    select ${productColumnsOf('p').join(', ')},
+    select ${qualified('p', productColumns).join(', ')},
       s.quantity as stock_quantity, s.reserved as stock_reserved, s.updated_at as stock_updated_at,
       (select coalesce(json_agg(json_build_object(
                 'id', l.id, 'product_id', l.product_id, 'unit_id', l.unit_id, 'factor', l.factor::text,
@@ -119,7 +120,10 @@ export function catalogueQueries(db: Knex): Pick<Reads, 'categories' | 'units' |
       list: (query) => {
         // Every product has its one stock row, so the total needs the stock only to filter on it.
         const counted = query.lowStock === undefined ? db('products as p') : withStock(db('products as p'));
-        const rows = withStock(db('products as p')).select(...productColumnsOf('p'), 's.quantity as stock_quantity');
+        const rows = withStock(db('products as p')).select(
+          ...qualified('p', productColumns),
+          's.quantity as stock_quantity',
+        );
         for (const builder of [rows, counted] as Knex.QueryBuilder[]) {
           if (query.q) {
             const q = containing(query.q);
@@ -155,7 +159,7 @@ export function catalogueQueries(db: Knex): Pick<Reads, 'categories' | 'units' |
           .join('units as u', 'u.id', 'l.unit_id')
           .where('l.product_id', productId)
           .orderBy([{ column: 'l.factor' }, { column: 'l.id' }])
-          .select(...levelColumnsOf('l'), 'u.name as unit_name', 'u.abbreviation as unit_abbreviation');
+          .select(...qualified('l', levelColumns), 'u.name as unit_name', 'u.abbreviation as unit_abbreviation');
         return rows.map(toLevelView);
       },
     },

@@ -3,6 +3,7 @@ import type { Product, ProductSnapshot } from '../../domain/product';
 import type { ProductUnitLevel } from '../../domain/unit-level';
 import type { ProductRepository, UnitLevelRepository } from '../../application/ports';
 import { failures } from '../../domain/failures';
+import { qualified } from '@tulity/adapters/postgres/prepared';
 import { decided } from './constraint-failures';
 
 /** Postgres returns bigint as text; values stay within what the domain allows, so Number() is exact. */
@@ -37,9 +38,6 @@ export const productColumns = [
   'updated_at',
 ] as const satisfies ReadonlyArray<keyof ProductRow>;
 
-/** The product's columns of a statement where the products table goes by `alias`. */
-export const productColumnsOf = (alias: string) => productColumns.map((column) => `${alias}.${column}`);
-
 export interface UnitLevelRow {
   id: string;
   product_id: string;
@@ -58,7 +56,6 @@ export const levelColumns = [
   'is_base',
   'created_at',
 ] as const satisfies ReadonlyArray<keyof UnitLevelRow>;
-export const levelColumnsOf = (alias: string) => levelColumns.map((column) => `${alias}.${column}`);
 
 export const toProduct = (r: ProductRow): Product => ({
   id: r.id,
@@ -123,7 +120,7 @@ const createProductSql = `
   ), stock as (
     insert into product_stock (product_id, quantity, updated_at) values (?, 0, ?)
   )
-  select ${productColumnsOf('p').join(', ')}, c.name as category_name, u.name as base_unit_name
+  select ${qualified('p', productColumns).join(', ')}, c.name as category_name, u.name as base_unit_name
     from product p left join categories c on c.id = p.category_id left join units u on u.id = p.base_unit_id`;
 
 /** On a new product a missing reference is the caller's unknown id, not a row still in use. */
@@ -171,7 +168,7 @@ export function productRepository(trx: Knex.Transaction): ProductRepository {
         .join('units as u', 'u.id', 'l.unit_id')
         .where('l.product_id', id)
         .orderBy([{ column: 'l.factor' }, { column: 'l.id' }])
-        .select(...levelColumnsOf('l'), 'u.name as unit_name');
+        .select(...qualified('l', levelColumns), 'u.name as unit_name');
       return {
         product: toProduct(row),
         categoryName: row.category_name,

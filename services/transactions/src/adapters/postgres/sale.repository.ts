@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ListQuery, Page } from '@tulity/adapters/core/page';
 import { containing, paged } from '@tulity/adapters/postgres/paging';
+import { qualified } from '@tulity/adapters/postgres/prepared';
 import type { SaleFilters, SaleReads, SaleRepository, SaleSortKey } from '../../application/ports';
 import type { PaymentMethod, Sale, SaleLine, SaleReturn, SaleStatus, Shortage } from '../../domain/sale';
 import type { WriteBatch } from './write-batch';
@@ -261,7 +262,7 @@ export function saleReads(db: Knex): SaleReads {
   return {
     get: (id) => getSale(db, id, false),
     async list(query: ListQuery<SaleSortKey> & SaleFilters): Promise<Page<Sale>> {
-      const base = db<SaleRow>('sales').select(saleColumns.map((column) => `sales.${column}`));
+      const base = db<SaleRow>('sales').select(qualified('sales', saleColumns));
       if (query.status) base.where('status', query.status);
       if (query.cashierId) base.where('cashier_id', query.cashierId);
       if (query.paymentMethod) base.where('payment_method', query.paymentMethod);
