@@ -15,6 +15,8 @@ export interface PageOptions {
    * shows; the total needs only what it filters on). Defaults to the page's query itself.
    */
   count?: Knex.QueryBuilder;
+  /** A query answering the total itself, as `total` (a count kept as rows change): nothing is counted. */
+  total?: Knex.QueryBuilder;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function paged<K extends string, Row, T>(
   options: PageOptions = {},
 ): Promise<Page<T>> {
   const { tieBreaker = 'id' } = options;
-  const counted = (options.count ?? query).clone().clearSelect().clearOrder().count({ total: '*' });
+  const counted = options.total ?? (options.count ?? query).clone().clearSelect().clearOrder().count({ total: '*' });
   // A query that names no columns selects every one; adding the count must not take them away.
   if (!selectsColumns(query)) query.select('*');
   const rows: Array<Row & { [totalColumn]?: string }> = await query

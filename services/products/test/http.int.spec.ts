@@ -450,19 +450,19 @@ describe('stock by hand', () => {
 
 // Each statement is a round trip, and round trips are what a write costs (docs/performance.md):
 // the hot writes keep theirs few.
-describe('statements per write', () => {
-  async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
-    const seen: string[] = [];
-    const listen = (query: { sql: string }) => seen.push(query.sql);
-    db.on('query', listen);
-    try {
-      await work();
-    } finally {
-      db.off('query', listen);
-    }
-    return seen;
+async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  const listen = (query: { sql: string }) => seen.push(query.sql);
+  db.on('query', listen);
+  try {
+    await work();
+  } finally {
+    db.off('query', listen);
   }
+  return seen;
+}
 
+describe('statements per write', () => {
   test('a new product: its three rows and what its event carries in one statement, then the outbox row', async () => {
     const { category, piece } = await buildCatalogue(api);
     let created: any;
@@ -536,6 +536,34 @@ describe('lists', () => {
     expect((await api.call('GET', '/api/v1/products?lowStock=false')).body.total).toBe(0);
     expect(fields((await api.call('GET', '/api/v1/categories?page=0')).body)).toEqual(['page']);
     expect(fields((await api.call('GET', '/api/v1/products?categoryId=nope')).body)).toEqual(['categoryId']);
+  });
+
+  test("the whole catalogue's total is kept as products come and go, not counted for every page", async () => {
+    const { category, piece } = await buildCatalogue(api, 'COLA');
+    const total = async (query = '') => (await api.call('GET', `/api/v1/products?pageSize=1${query}`)).body.total;
+    const create = (sku: string) =>
+      api.call('POST', '/api/v1/products', { body: { sku, name: sku, categoryId: category.id, baseUnitId: piece.id } });
+
+    // Side by side, so several connections (each with a shard of the count) add at once.
+    const created = await Promise.all(Array.from({ length: 12 }, (_, i) => create(`TEA-${i}`)));
+    expect(created.map((answer) => answer.status)).toEqual(Array(12).fill(201));
+    await api.call('PATCH', `/api/v1/products/${created[5]!.body.id}`, { body: { active: false } });
+    for (const answer of created.slice(0, 3)) {
+      expect((await api.call('DELETE', `/api/v1/products/${answer.body.id}`)).status).toBe(204);
+    }
+
+    let statements = await statementsOf(async () => expect(await total()).toBe(10));
+    expect(statements).toEqual([expect.stringMatching(/product_count_shards/)]);
+    expect(statements[0]).not.toMatch(/count\(/);
+    expect(Number((await db('products').count({ n: '*' }))[0]!.n)).toBe(10);
+    // A filter counts its rows, as before.
+    statements = await statementsOf(async () => expect(await total('&active=true')).toBe(9));
+    expect(statements[0]).toMatch(/count\(\*\)/);
+
+    await emptyTables(db);
+    expect(await total()).toBe(0);
+    await buildCatalogue(api, 'AFTER');
+    expect(await total()).toBe(1);
   });
 
   test('the OpenAPI document lists every route with its schemas and roles', async () => {

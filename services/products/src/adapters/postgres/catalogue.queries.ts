@@ -87,6 +87,9 @@ function toProductDetail(r: ProductDetailRow): ProductDetailView {
   });
 }
 
+// The whole catalogue's size, kept by triggers (migrations/20261130_01_product_count.ts).
+const keptTotal = (db: Knex) => db('product_count_shards').sum({ total: 'products' });
+
 const withStock = (products: Knex.QueryBuilder) => products.join('product_stock as s', 's.product_id', 'p.id');
 
 export function catalogueQueries(db: Knex): Pick<Reads, 'categories' | 'units' | 'products' | 'levels' | 'prices'> {
@@ -118,6 +121,12 @@ export function catalogueQueries(db: Knex): Pick<Reads, 'categories' | 'units' |
     },
     products: {
       list: (query) => {
+        const filtered =
+          Boolean(query.q) ||
+          query.categoryId !== undefined ||
+          query.active !== undefined ||
+          query.barcode !== undefined ||
+          query.lowStock !== undefined;
         // Every product has its one stock row, so the total needs the stock only to filter on it.
         const counted = query.lowStock === undefined ? db('products as p') : withStock(db('products as p'));
         const rows = withStock(db('products as p')).select(
@@ -140,7 +149,7 @@ export function catalogueQueries(db: Knex): Pick<Reads, 'categories' | 'units' |
           query,
           { sku: 'p.sku', name: 'p.name', createdAt: 'p.created_at', updatedAt: 'p.updated_at', stock: 's.quantity' },
           (row: ProductListRow) => Object.assign(toProduct(row), { stockQuantity: Number(row.stock_quantity) }),
-          { tieBreaker: 'p.id', count: counted },
+          { tieBreaker: 'p.id', count: counted, total: filtered ? undefined : keptTotal(db) },
         );
       },
       get: async (id) => {
