@@ -75,6 +75,18 @@ describe('paged', () => {
     expect([page.items, page.total]).toEqual([[], 0]);
   });
 
+  test('the first page of an unfiltered list names its limit, so its statement has no parameters', async () => {
+    const pageOf = async (query: Knex.QueryBuilder, page: number) => {
+      statements.length = 0;
+      await paged(query, list(page, 3), { name: 'name' }, (r: ItemRow) => r);
+      return statements[0];
+    };
+
+    expect(await pageOf(db(table).select('id', 'name'), 1)).toMatch(/ limit 3$/);
+    expect(await pageOf(db(table).select('id', 'name'), 2)).toMatch(/ limit \$1 offset \$2$/);
+    expect(await pageOf(db(table).select('id', 'name').where({ colour: 'red' }), 1)).toMatch(/ limit \$3$/);
+  });
+
   test('counts the rows of `count` when given, still in one statement', async () => {
     statements.length = 0;
     // The page joins a table the filter does not need: the total is counted without it.

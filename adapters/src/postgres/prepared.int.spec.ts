@@ -26,16 +26,19 @@ const preparedTexts = async (): Promise<string[]> =>
     (row: { statement: string }) => row.statement,
   );
 
-test('a statement with parameters is prepared once on its connection, in a transaction or not; select * is not', async () => {
+test('a statement with parameters, or a query without, is prepared once on its connection, in a transaction or not; select * is not', async () => {
   await db(table).select('id', 'name').where({ id: 1 });
   await db.transaction(async (trx) => {
     await trx(table).select('id', 'name').where({ id: 1 });
     await trx(table).update({ name: 'uno' }).where({ id: 1 });
   });
   await db(table).where({ id: 1 }).first();
+  await db(table).select('id').orderBy('id').limit(1, { skipBinding: true });
+  await db(table).select('*').orderBy('id').limit(1, { skipBinding: true });
 
   expect((await preparedTexts()).sort()).toEqual([
     `insert into "${table}" ("id", "name") values ($1, $2)`,
+    `select "id" from "${table}" order by "id" asc limit 1`,
     `select "id", "name" from "${table}" where "id" = $1`,
     `update "${table}" set "name" = $1 where "id" = $2`,
   ]);

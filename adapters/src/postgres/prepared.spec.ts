@@ -8,9 +8,22 @@ test('a statement with parameters is prepared unless it selects or returns every
     ['select * from products where id = $1', [1]],
     ['select p.*, s.quantity from products p join product_stock s using (id) where p.id = $1', [1]],
     ['insert into units (id, name) values ($1, $2) returning *', [1, 'a']],
-    ['select id from products', []],
   ];
-  expect(cases.map(([text, values]) => preparable(text, values))).toEqual([true, true, false, false, false, false]);
+  expect(cases.map(([text, values]) => preparable(text, values))).toEqual([true, true, false, false, false]);
+});
+
+test('a query without parameters is prepared too, and nothing else without them', () => {
+  const cases = [
+    'select id, name from products order by name limit 20',
+    '  WITH t as (select 1 as one) select one from t',
+    'select count(*) from products',
+    'select * from products limit 20',
+    'BEGIN;',
+    'create index products_name_idx on products (name)',
+    'update products set active = true',
+    'selection_is_not_a_query',
+  ];
+  expect(cases.map((text) => preparable(text, []))).toEqual([true, true, true, false, false, false, false, false]);
 });
 
 test("a statement's name depends on its text alone and fits Postgres's 63-byte names", () => {

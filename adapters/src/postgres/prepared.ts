@@ -9,13 +9,15 @@ import PgDialect from 'knex/lib/dialects/postgres/index.js';
 export const preparedPerConnection = 200;
 
 /**
- * Whether a statement may be prepared: it has parameters (a statement without them goes as one
- * simple-protocol message and would gain nothing), and no `*` in its columns, since a prepared
- * `select *` fails ("cached plan must not change result type") once a migration adds a column
- * under a running replica. `count(*)` is fine.
+ * Whether a statement may be prepared: it has parameters, or it is a query without them, which the
+ * simple protocol plans afresh on every run and a prepared statement plans once (a statement
+ * without parameters has one plan, so nothing is lost by keeping it); and no `*` in its columns,
+ * since a prepared `select *` fails ("cached plan must not change result type") once a migration
+ * adds a column under a running replica. `count(*)` is fine. Other statements without parameters
+ * (BEGIN, DDL, several commands in one text) go as they are.
  */
 export function preparable(text: string, values: readonly unknown[]): boolean {
-  return values.length > 0 && !/(?<!\()\*/.test(text);
+  return (values.length > 0 || /^\s*(select|with)\b/i.test(text)) && !/(?<!\()\*/.test(text);
 }
 
 /** Columns as a statement names them where their table goes by `alias` (`p.id`, `p.sku`, …): never `p.*`. */
