@@ -4,17 +4,16 @@
 // service's dozen connections woke its event loop some 4,000 times a second, 6 % of a core while
 // idle. A check is scheduled here only when a request waits; a request that cannot go out at once
 // schedules one when it is queued, and every answer checks the queue itself.
-import { createRequire } from 'node:module';
+// Imported by its path, statically, so that a bundler keeps the one module kafkajs itself uses.
+import KafkajsRequestQueue from 'kafkajs/src/network/requestQueue/index.js';
 
 interface RequestQueue {
   pending: unknown[];
   scheduleCheckPendingRequests(): void;
 }
 
-const load = createRequire(import.meta.url);
-
-/** kafkajs's own class, the one its connections use: not exported, so required by its path. */
-export const RequestQueue: { prototype: RequestQueue } = load('kafkajs/src/network/requestQueue/index.js');
+/** kafkajs's own class, the one its connections use; kafkajs does not export it. */
+export const RequestQueue = KafkajsRequestQueue as { prototype: RequestQueue };
 
 const schedule = RequestQueue.prototype.scheduleCheckPendingRequests;
 if (typeof schedule !== 'function')
