@@ -15,8 +15,11 @@ export interface PageOptions {
    * shows; the total needs only what it filters on). Defaults to the page's query itself.
    */
   count?: Knex.QueryBuilder;
-  /** A query answering the total itself, as `total` (a count kept as rows change): nothing is counted. */
-  total?: Knex.QueryBuilder;
+  /**
+   * A query answering, as `total`, how many rows there are in all (a count kept as rows change),
+   * used in place of counting when the page's query filters nothing.
+   */
+  unfilteredTotal?: Knex.QueryBuilder;
 }
 
 /**
@@ -41,7 +44,10 @@ export async function paged<K extends string, Row, T>(
   options: PageOptions = {},
 ): Promise<Page<T>> {
   const { tieBreaker = 'id' } = options;
-  const counted = options.total ?? (options.count ?? query).clone().clearSelect().clearOrder().count({ total: '*' });
+  const unfiltered = !filters(query);
+  const counted =
+    (unfiltered ? options.unfilteredTotal : undefined) ??
+    (options.count ?? query).clone().clearSelect().clearOrder().count({ total: '*' });
   // A query that names no columns selects every one; adding the count must not take them away.
   if (!selectsColumns(query)) query.select('*');
   const rows: Array<Row & { [totalColumn]?: string }> = await query
@@ -50,7 +56,7 @@ export async function paged<K extends string, Row, T>(
       { column: columns[list.sort], order: list.descending ? 'desc' : 'asc' },
       { column: tieBreaker, order: 'asc' },
     ])
-    .limit(list.pageSize, { skipBinding: list.page === 1 && !filters(query) })
+    .limit(list.pageSize, { skipBinding: list.page === 1 && unfiltered })
     .offset((list.page - 1) * list.pageSize);
   let total = Number(rows[0]?.[totalColumn] ?? 0);
   if (rows.length === 0 && list.page > 1) {
@@ -67,5 +73,6 @@ const groupings = (query: Knex.QueryBuilder) =>
 /** Whether the builder has a select list of its own (knex keeps it among its statements). */
 const selectsColumns = (query: Knex.QueryBuilder) => groupings(query).includes('columns');
 
+/** Whether the builder filters its rows with a `where` or `having` (the lists' joins only add columns). */
 const filters = (query: Knex.QueryBuilder) =>
   groupings(query).some((grouping) => grouping === 'where' || grouping === 'having');

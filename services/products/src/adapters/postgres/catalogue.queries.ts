@@ -121,12 +121,6 @@ export function catalogueQueries(db: Knex): Pick<Reads, 'categories' | 'units' |
     },
     products: {
       list: (query) => {
-        const filtered =
-          Boolean(query.q) ||
-          query.categoryId !== undefined ||
-          query.active !== undefined ||
-          query.barcode !== undefined ||
-          query.lowStock !== undefined;
         // Every product has its one stock row, so the total needs the stock only to filter on it.
         const counted = query.lowStock === undefined ? db('products as p') : withStock(db('products as p'));
         const rows = withStock(db('products as p')).select(
@@ -149,7 +143,7 @@ export function catalogueQueries(db: Knex): Pick<Reads, 'categories' | 'units' |
           query,
           { sku: 'p.sku', name: 'p.name', createdAt: 'p.created_at', updatedAt: 'p.updated_at', stock: 's.quantity' },
           (row: ProductListRow) => Object.assign(toProduct(row), { stockQuantity: Number(row.stock_quantity) }),
-          { tieBreaker: 'p.id', count: counted, total: filtered ? undefined : keptTotal(db) },
+          { tieBreaker: 'p.id', count: counted, unfilteredTotal: keptTotal(db) },
         );
       },
       get: async (id) => {
