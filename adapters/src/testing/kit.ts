@@ -22,6 +22,19 @@ export async function testDatabase(service: string, migrations: string, pool = {
   return db;
 }
 
+/** The SQL of every statement `work` sends through `db`, BEGIN and COMMIT included, in order. */
+export async function statementsOf(db: Knex, work: () => Promise<unknown>): Promise<string[]> {
+  const sent: string[] = [];
+  const listen = (query: { sql: string }) => sent.push(query.sql);
+  db.on('query', listen);
+  try {
+    await work();
+  } finally {
+    db.off('query', listen);
+  }
+  return sent;
+}
+
 /**
  * Ends the server session running a statement whose text holds `marker`, as a restart or a
  * failover would, once that statement has started.

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from '@tulity/adapters/postgres/database';
-import { testDatabase } from '@tulity/adapters/testing/kit';
+import { statementsOf as statementsSentBy, testDatabase } from '@tulity/adapters/testing/kit';
 import { createUnitOfWork } from '../src/adapters/postgres/unit-of-work';
 import { migrations } from '../src/main';
 
@@ -13,17 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => db.destroy());
 
-async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
-  const seen: string[] = [];
-  const listen = (query: { sql: string }) => seen.push(query.sql);
-  db.on('query', listen);
-  try {
-    await work();
-  } finally {
-    db.off('query', listen);
-  }
-  return seen;
-}
+const statementsOf = (work: () => Promise<unknown>) => statementsSentBy(db, work);
 
 const recipient = () => ({ id: randomUUID(), username: `u-${randomUUID()}`, role: 'admin' as const, active: true });
 

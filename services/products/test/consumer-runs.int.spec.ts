@@ -11,7 +11,14 @@ import type { Knex } from '@tulity/adapters/postgres/database';
 import { applyInterleaved, failedCodes } from '@tulity/adapters/testing/interleaved-runs';
 import { consumedTypes, stockNamedBy } from '../src/adapters/kafka/handlers';
 import { consumerRun } from '../src/main';
-import { buildCatalogue, emptyTables, productsDatabase, startProducts, type ProductsApi } from './harness';
+import {
+  buildCatalogue,
+  emptyTables,
+  productsDatabase,
+  startProducts,
+  statementsOf,
+  type ProductsApi,
+} from './harness';
 
 let db: Knex;
 let api: ProductsApi;
@@ -91,14 +98,9 @@ test('what a run locks first: the products its lines name and those its settled 
 test('a run writes the events its handlers record in one outbox insert, in order, after its last event', async () => {
   const run = consumerRun(db);
   const events = [purchase(cola), purchase(chips), purchase(cola, chips)];
-  const statements: string[] = [];
-  const listen = (query: { sql: string }) => statements.push(query.sql);
-  db.on('query', listen);
-  try {
-    await db.transaction((trx) => inbox(`runs-${randomUUID()}`, run.handlers, run)(trx, events));
-  } finally {
-    db.off('query', listen);
-  }
+  const statements = await statementsOf(db, () =>
+    db.transaction((trx) => inbox(`runs-${randomUUID()}`, run.handlers, run)(trx, events)),
+  );
   const inserts = statements.filter((sql) => sql.startsWith('insert into "event_outbox"'));
   expect([inserts.length, statements.at(-2)]).toEqual([1, inserts[0]]);
   const correlations = events.map((event) => String(event.payload.correlationId));

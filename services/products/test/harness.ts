@@ -10,7 +10,7 @@ import type { Knex } from '@tulity/adapters/postgres/database';
 import { brokers, startHttp, testDatabase, type Answer, type RunningHttp } from '@tulity/adapters/testing/kit';
 import { buildApp, migrations } from '../src/main';
 
-export { brokers, emptyTables, registryUrl } from '@tulity/adapters/testing/kit';
+export { brokers, emptyTables, registryUrl, statementsOf } from '@tulity/adapters/testing/kit';
 
 /** products' `_test` database (TULITY_PRODUCTS_TEST_DATABASE_URL), migrated. */
 export const productsDatabase = (): Promise<Knex> => testDatabase('products', migrations);

@@ -7,7 +7,14 @@ import { announceDue } from '../src/adapters/price-announcer';
 import { buildUseCases, productsDeps } from '../src/main';
 import { productsDocument } from '../src/adapters/http/openapi';
 import * as schemas from '../src/adapters/http/schemas';
-import { buildCatalogue, emptyTables, productsDatabase, startProducts, type ProductsApi } from './harness';
+import {
+  buildCatalogue,
+  emptyTables,
+  productsDatabase,
+  startProducts,
+  statementsOf as statementsSentBy,
+  type ProductsApi,
+} from './harness';
 
 let db: Knex;
 let api: ProductsApi;
@@ -450,17 +457,7 @@ describe('stock by hand', () => {
 
 // Each statement is a round trip, and round trips are what a write costs (docs/performance.md):
 // the hot writes keep theirs few.
-async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
-  const seen: string[] = [];
-  const listen = (query: { sql: string }) => seen.push(query.sql);
-  db.on('query', listen);
-  try {
-    await work();
-  } finally {
-    db.off('query', listen);
-  }
-  return seen;
-}
+const statementsOf = (work: () => Promise<unknown>) => statementsSentBy(db, work);
 
 describe('statements per write', () => {
   test('a new product: its three rows and what its event carries in one statement, then the outbox row', async () => {

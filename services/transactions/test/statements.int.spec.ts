@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '@tulity/adapters/core/actor';
 import type { Knex } from '@tulity/adapters/postgres/database';
-import { testDatabase } from '@tulity/adapters/testing/kit';
+import { statementsOf as statementsSentBy, testDatabase } from '@tulity/adapters/testing/kit';
 import { buildUseCases, migrations, transactionsDeps } from '../src/main';
 
 let db: Knex;
@@ -51,17 +51,8 @@ afterAll(async () => {
 });
 
 /** The SQL of every statement `work` sends, BEGIN and COMMIT included. */
-async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
-  const sent: string[] = [];
-  const listener = (query: { sql: string }) => sent.push(query.sql.replace(/\s+/g, ' ').trim());
-  db.on('query', listener);
-  try {
-    await work();
-  } finally {
-    db.removeListener('query', listener);
-  }
-  return sent;
-}
+const statementsOf = async (work: () => Promise<unknown>) =>
+  (await statementsSentBy(db, work)).map((sql) => sql.replace(/\s+/g, ' ').trim());
 
 const linesOf = (count: number) => pieces.slice(0, count).map((piece) => ({ ...piece, quantity: 2 }));
 const keyed = (key: string | undefined, fingerprint: string) => (key ? { idempotency: { key, fingerprint } } : {});
