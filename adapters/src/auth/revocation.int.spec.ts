@@ -86,6 +86,18 @@ describe('revocations in Postgres', () => {
     expect(await check.isRevoked(token)).toBe(true);
   });
 
+  test('an answer read across forget() is not kept: it may predate the revocation forget() announces', async () => {
+    const check = createRevocationCheck(db, { notRevokedCacheMs: 60_000 });
+    const token = principal();
+    const answer = check.isRevoked(token);
+    check.forget();
+    expect(await answer).toBe(false);
+
+    await recordRevocation(db, { kind: 'token', id: token.tokenId, expiresAt: token.expiresAt });
+
+    expect(await check.isRevoked(token)).toBe(true);
+  });
+
   test('the handlers turn accounts events into revocations, idempotently', async () => {
     const handlers = revocationHandlers();
     const check = createRevocationCheck(db, { notRevokedCacheMs: 0 });

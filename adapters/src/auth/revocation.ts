@@ -50,7 +50,7 @@ export async function pruneRevocations(db: Knex, now = Date.now()): Promise<numb
   return db(revocationTable).where('expires_at', '<', new Date(now)).delete();
 }
 
-// Asked on every authenticated request where "not revoked" is not cached (always, in accounts).
+// Asked on every authenticated request whose "not revoked" is not cached.
 const revokedSql = `select 1 from ${revocationTable}
          where (kind = 'token' and subject = ?) or (kind = 'session' and subject = ?)
             or (kind = 'user' and subject = ? and revoked_before >= ?)
@@ -73,11 +73,14 @@ export function createRevocationCheck(
   const notRevokedCacheMs = options.notRevokedCacheMs ?? 1000;
   const maxCachedTokens = options.maxCachedTokens ?? 10_000;
   const cache = new Map<string, { revoked: boolean; until: number }>();
+  // Bumped by forget(): an answer read before it may predate the revocation it announces.
+  let generation = 0;
   return {
     async isRevoked(principal: Principal) {
       const now = Date.now();
       const cached = cache.get(principal.tokenId);
       if (cached && cached.until > now) return cached.revoked;
+      const asked = generation;
       const result: { rows: unknown[] } = await db.raw(revokedSql, [
         principal.tokenId,
         principal.sessionId,
@@ -85,11 +88,13 @@ export function createRevocationCheck(
         new Date(principal.issuedAt),
       ]);
       const revoked = result.rows.length > 0;
+      if (asked !== generation) return revoked;
       if (cache.size >= maxCachedTokens) cache.clear();
       cache.set(principal.tokenId, { revoked, until: revoked ? principal.expiresAt : now + notRevokedCacheMs });
       return revoked;
     },
     forget() {
+      generation++;
       cache.clear();
     },
   };

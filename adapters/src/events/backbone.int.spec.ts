@@ -166,6 +166,9 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
       const slow = await db.transaction();
       const late = s.write('late', 1);
       await s.outbox.write(slow, [late.event]);
+      // The outbox's insert waits for the transaction's next statement (postgres/pipeline.ts): this
+      // one sends it, so the row takes its id now, before the others, and stays uncommitted.
+      await slow.raw('select 1');
       const early = await s.commit([
         ['a', 1],
         ['b', 1],

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { avroProblems, avroType } from './avro';
 import { definitionOf, type EventCatalogue } from './catalogue';
+import { deferWrite } from '../postgres/pipeline';
 import { OUTBOX_TABLE } from './tables';
 
 /** An event a use case records; it becomes one outbox row. */
@@ -72,7 +73,7 @@ export function createOutbox(catalogue: EventCatalogue): Outbox {
   return {
     async write(trx, events) {
       if (events.length === 0) return;
-      await trx(OUTBOX_TABLE).insert(outboxRows(catalogue, events));
+      await deferWrite(trx, trx(OUTBOX_TABLE).insert(outboxRows(catalogue, events)));
     },
   };
 }
@@ -97,7 +98,7 @@ export function deferredOutbox(catalogue: EventCatalogue): Outbox & { flush(trx:
       const rows = queued.get(trx);
       if (!rows) return;
       queued.delete(trx);
-      await trx(OUTBOX_TABLE).insert(rows);
+      await deferWrite(trx, trx(OUTBOX_TABLE).insert(rows));
     },
   };
 }

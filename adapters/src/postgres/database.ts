@@ -1,4 +1,5 @@
 import knex, { type Knex } from 'knex';
+import { pipelining } from './pipeline';
 import { PreparingPgClient } from './prepared';
 
 export type { Knex };
@@ -18,6 +19,7 @@ export function createDatabase(url: string, pool = { min: 2, max: 10 }): Knex {
       // the socket's close only later: pg fails the running query on the message, and in between
       // the pool would lend the dead connection to the next query. Retire it on the message instead.
       afterCreate(connection: SessionClient, done: (error: Error | null, connection: SessionClient) => void) {
+        pipelining(connection);
         connection.connection.on('errorMessage', (message: { severity?: string }) => {
           if (message.severity === 'FATAL') retire(connection, 'the server ended the session');
         });

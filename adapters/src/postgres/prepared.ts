@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import PgDialect from 'knex/lib/dialects/postgres/index.js';
+import { withWaiting } from './pipeline';
 
 /**
  * How many statements a connection keeps prepared. The hot paths use a few dozen texts; lists of
@@ -46,10 +47,15 @@ const preparedOn = new WeakMap<object, Set<string>>();
  * Knex's pg dialect, preparing each statement by name on the connection that runs it: Postgres
  * then parses it once per connection and, after a few runs, reuses a generic plan. Parsing and
  * planning were the largest part of Postgres's time in the services' writes (1.7 ms of 4.3 per
- * new product, across every database its event reaches), more than executing.
+ * new product, across every database its event reaches), more than executing. It also holds back
+ * BEGIN and deferred writes to send them with the next statement (./pipeline.ts).
  */
 export class PreparingPgClient extends (PgDialect as unknown as PgDialectClass) {
   override _query(connection: object, query: QueryObject): Promise<unknown> {
+    return withWaiting(this, connection, query, (statement) => this.prepared(connection, statement as QueryObject));
+  }
+
+  private prepared(connection: object, query: QueryObject): Promise<unknown> {
     if (query.options?.name === undefined && preparable(query.sql, query.bindings ?? [])) {
       const name = statementName(query.sql);
       let names = preparedOn.get(connection);

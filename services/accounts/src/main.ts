@@ -86,9 +86,13 @@ export function signingKeys(db: Knex, config: AccountsConfig): SigningKeyStore {
   return createSigningKeys(db, { rotateAfterMs: config.keyRotationMs, publishRetiredForMs: tokenLifetimeMs(config) });
 }
 
-export function buildUseCases({ db, hasher, keys, config }: Deps) {
+/** `revocations`: the API's check, whose cached answers a revocation committed here ends at once. */
+export function buildUseCases({ db, hasher, keys, config }: Deps, revocations?: { forget(): void }) {
   const deps: AccountsDeps = {
-    uow: createUnitOfWork(db, createOutbox(catalogue), { maxTokenLifetimeMs: tokenLifetimeMs(config) }),
+    uow: createUnitOfWork(db, createOutbox(catalogue), {
+      maxTokenLifetimeMs: tokenLifetimeMs(config),
+      revoked: () => revocations?.forget(),
+    }),
     hasher,
     signer: createAccessTokenSigner(keys, { issuer, ttlSeconds: config.accessTokenTtlSeconds }),
     codec: refreshTokenCodec,
@@ -113,14 +117,17 @@ export function buildUseCases({ db, hasher, keys, config }: Deps) {
 
 export function buildApp(deps: Deps) {
   const { db, kafka, logger, metrics, keys, config } = deps;
-  // Accounts writes its own revocations in the transaction that causes them, so it need not cache "not revoked".
+  // "Not revoked" is cached for a second, as in every service, and forgotten when this process
+  // commits a revocation, so a logout here refuses its token here at once; another replica of
+  // accounts sees it within the second.
+  const revocations = createRevocationCheck(db);
   const authenticator = createAuthenticator({
     keySet: () => keys.publicKeys(),
     issuer,
-    revocations: createRevocationCheck(db, { notRevokedCacheMs: 0 }),
+    revocations,
     maxTokenLifetimeSeconds: tokenLifetimeMs(config) / 1000,
   });
-  const useCases = buildUseCases(deps);
+  const useCases = buildUseCases(deps, revocations);
   const logins = new Counter({
     name: 'accounts_logins_total',
     help: 'Login attempts by outcome.',

@@ -2,7 +2,8 @@
 // rows. Opened on a transaction (the consumer's inbox transaction), it runs inside it.
 // New rows (a sale with its lines, its outbox row, its Idempotency-Key's response) are queued in a
 // write batch and sent as one statement: a sale costs BEGIN, the key's claim, one catalogue read,
-// one write and COMMIT (see write-batch.ts and test/statements.int.spec.ts).
+// one write and COMMIT (see write-batch.ts and test/statements.int.spec.ts); the last write leaves
+// with COMMIT, and BEGIN with the first statement (adapters/src/postgres/pipeline.ts).
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { EventCatalogue } from '@tulity/adapters/events/catalogue';
@@ -51,7 +52,7 @@ export function createUnitOfWork(db: Knex | Knex.Transaction, outgoing: EventCat
         };
         const result = await work(tx);
         // Whatever the work queued commits with it, or fails it.
-        await batch.sent();
+        await batch.deferred();
         return result;
       }),
     read: (work) => work(reads),
