@@ -36,7 +36,7 @@ export async function deferWrite(db: Knex | Knex.Transaction, write: Knex.QueryB
   const statement: Statement = write.toSQL().toNative();
   const client = db.client as Knex.Client;
   // What knex tells listeners of every statement, in the order the work wrote them.
-  client.emit('query', { ...statement, deferred: true });
+  client.emit('query', statement);
   const deferred = deferredBy.get(client);
   if (deferred) deferred.push(statement);
   else deferredBy.set(client, [statement]);
