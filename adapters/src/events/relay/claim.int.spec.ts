@@ -23,6 +23,16 @@ async function pagesReadByClaim(): Promise<number> {
   return plan['Shared Hit Blocks'] + plan['Shared Read Blocks'];
 }
 
+interface PlanNode {
+  Filter?: string;
+  Plans?: PlanNode[];
+}
+
+const filters = (node: PlanNode): string[] => [
+  ...(node.Filter ? [node.Filter] : []),
+  ...(node.Plans ?? []).flatMap(filters),
+];
+
 describe('claiming from an outbox full of published rows', () => {
   beforeAll(async () => {
     await resetTables(db);
@@ -61,5 +71,15 @@ describe('claiming from an outbox full of published rows', () => {
 
     // 5,000 published rows fill about 200 pages; a claim that walks them all reads every one.
     expect(await pagesReadByClaim()).toBeLessThan(40);
+  });
+
+  test('leaves out the rows in flight with one hash probe per row it passes, not a comparison with each of them', async () => {
+    const ids = Array.from({ length: 1000 }, (_, i) => String(i + 1));
+    const result = await db
+      .raw(`explain (format json) ${markAndClaimSql}`, [ids.slice(0, 500), ids, batch])
+      .connection(lock.session);
+    // The mark's filter is `id = ANY (…)`; the claim's is the other one.
+    const claim = filters(result.rows[0]['QUERY PLAN'][0].Plan).filter((filter) => !/= ANY/.test(filter));
+    expect(claim).toEqual([expect.stringMatching(/^\(NOT \(hashed SubPlan \d+\)\)$/)]);
   });
 });
