@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import './encoder';
 import './request-queue';
 
 export type { Kafka };

@@ -17,6 +17,11 @@ export interface Sender {
   close(): Promise<void>;
 }
 
+// kafkajs encodes each message as `Record({ ...message, offsetDelta, timestampDelta })`: a spread
+// followed by properties the message lacks is V8's slow path (about 1 µs a record, a fifth of
+// kafkajs's encoding). A message that already has both only has them overwritten.
+const RECORD_FIELDS = { offsetDelta: 0, timestampDelta: 0 };
+
 export function createSender(kafka: Kafka, registry: SchemaRegistryClient, catalogue: EventCatalogue): Sender {
   let producer: Producer | undefined;
 
@@ -64,11 +69,12 @@ export function createSender(kafka: Kafka, registry: SchemaRegistryClient, catal
           topic = { topic: row.topic, messages: [] };
           byTopic.set(row.topic, topic);
         }
-        topic.messages.push({
-          key: row.key,
-          value: encodeWire(writer.schemaId, writer.type.toBuffer(row.payload)),
-          headers,
-        });
+        topic.messages.push(
+          Object.assign(
+            { key: row.key, value: encodeWire(writer.schemaId, writer.type.toBuffer(row.payload)), headers },
+            RECORD_FIELDS,
+          ),
+        );
       }
       return [...byTopic.values()];
     },
