@@ -4,6 +4,7 @@ import { avroType } from '../avro';
 import { definitionOf, type EventCatalogue } from '../catalogue';
 import type { SchemaRegistryClient } from '../registry';
 import { encodeWire } from '../wire';
+import { keyPartitioner } from '../../kafka/partitioner';
 import type { OutboxRow } from './claim';
 import { StageError } from './stage';
 
@@ -27,7 +28,12 @@ export function createSender(kafka: Kafka, registry: SchemaRegistryClient, catal
 
   async function connected(): Promise<Producer> {
     if (!producer) {
-      const fresh = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+      const fresh = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: true,
+        createPartitioner: keyPartitioner,
+      });
       await fresh.connect();
       producer = fresh;
     }
