@@ -92,10 +92,16 @@ export function startRelay(options: RelayOptions): Relay {
   async function publish(): Promise<number> {
     const rows = await pipeline.cycle();
     const now = Date.now();
+    // Counted once per topic and type, not per row: prom-client checks and hashes labels on every call.
+    const published = new Map<string, { topic: string; type: string; count: number }>();
     for (const row of rows) {
-      metrics.relayPublished.inc({ topic: row.topic, type: row.event_type });
-      metrics.relayPublishLatency.observe({ topic: row.topic }, (now - new Date(row.created_at).getTime()) / 1000);
+      const key = `${row.topic}\n${row.event_type}`;
+      const seen = published.get(key);
+      if (seen) seen.count++;
+      else published.set(key, { topic: row.topic, type: row.event_type, count: 1 });
+      metrics.relayPublishLatency.observe({ topic: row.topic }, (now - row.created_ms) / 1000);
     }
+    for (const { topic, type, count } of published.values()) metrics.relayPublished.inc({ topic, type }, count);
     return rows.length;
   }
 

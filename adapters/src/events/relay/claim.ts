@@ -11,7 +11,8 @@ export interface OutboxRow {
   key: string;
   payload: Record<string, unknown>;
   correlation_id: string | null;
-  created_at: Date;
+  /** When the row was written, in epoch milliseconds: a number, not a Date pg parses from text. */
+  created_ms: number;
 }
 
 // The select sees the rows as they were before the update, hence the acknowledged ones are excluded too.
@@ -22,7 +23,8 @@ export const markAndClaimSql = `
     update ${OUTBOX_TABLE} set published_at = now(), attempts = attempts + 1, last_error = null
      where id = any(?::bigint[]) returning id
   )
-  select id, event_id, event_type, topic, key, payload, correlation_id, created_at
+  select id, event_id, event_type, topic, key, payload, correlation_id,
+         extract(epoch from created_at)::float8 * 1000 as created_ms
     from ${OUTBOX_TABLE} where published_at is null and id not in (select unnest(?::bigint[]))
    order by id limit ?`;
 
