@@ -563,6 +563,30 @@ describe('lists', () => {
     expect(await total()).toBe(1);
   });
 
+  test("a new product does not wait for another transaction on its connection's shard of the count", async () => {
+    const { category, piece } = await buildCatalogue(api, 'COLA');
+    const holder = await db.transaction();
+    const inserter = await db.transaction();
+    try {
+      const { pid } = (await inserter.raw('select pg_backend_pid() as pid')).rows[0];
+      const own = pid % 32;
+      await db.raw('insert into product_count_shards (shard, products) values (?, 0) on conflict do nothing', [own]);
+      // As another pool connection whose pid falls on the same shard does while it adds a product.
+      await holder.raw('select 1 from product_count_shards where shard = ? for update', [own]);
+      await inserter.raw("set local lock_timeout = '2s'");
+      const now = new Date();
+      await inserter('products').insert({
+        ...{ id: randomUUID(), sku: 'TEA', name: 'tea', category_id: category.id, base_unit_id: piece.id },
+        ...{ low_stock_threshold: 0, active: true, created_at: now, updated_at: now },
+      });
+      await inserter.commit();
+    } finally {
+      if (!inserter.isCompleted()) await inserter.rollback();
+      await holder.rollback();
+    }
+    expect((await api.call('GET', '/api/v1/products?pageSize=1')).body.total).toBe(2);
+  });
+
   test('the OpenAPI document lists every route with its schemas and roles', async () => {
     const doc = (await api.call('GET', '/openapi.json', { role: null })).body;
     expect(doc.paths['/api/v1/products/{id}/stock-movements'].get).toBeDefined();
