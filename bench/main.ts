@@ -85,7 +85,8 @@ async function run(options: BenchOptions): Promise<BenchReport> {
     say('vacuuming and analyzing the service databases');
     report.database = await vacuumDatabases(stack.databases);
     if (options.stages.includes('endpoints')) {
-      report.http.push(...(await runEndpoints({ stack, shop, runId, load, say })));
+      const settle = () => settleAndCount(stack, `bench-${runId}-`, { say });
+      report.http.push(...(await runEndpoints({ stack, shop, runId, load, say, settle })));
       if (baselines) report.http.push(...(await baselines.measure('after')));
     }
     await baselines?.close();
