@@ -59,6 +59,8 @@ function startServers(settings: { databaseUrl: string; ports: BaselinePorts }) {
 export interface Baselines {
   /** Bare Koa hello, bare Koa + pg primary-key read, bare Koa + pg single insert, in that order. */
   measure(round?: HttpFigures['round']): Promise<HttpFigures[]>;
+  /** The baseline of `endpoint`'s kind, run just before it. */
+  measureFor(endpoint: Pick<HttpFigures, 'name' | 'kind'>): Promise<HttpFigures>;
   /** Stops the servers and drops their database. */
   close(): Promise<void>;
 }
@@ -116,6 +118,11 @@ export async function openBaselines(options: BaselineOptions): Promise<Baselines
         figures.push(round ? { ...measured, round } : measured);
       }
       return figures;
+    },
+    async measureFor(endpoint) {
+      const target = targets.find((candidate) => candidate.kind === endpoint.kind)!;
+      say(`baselines: ${target.name} (just before ${endpoint.name})`);
+      return { ...(await measure({ ...target, baseline: true }, load)), pairedWith: endpoint.name };
     },
     async close() {
       try {

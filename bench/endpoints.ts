@@ -15,6 +15,8 @@ export interface EndpointOptions {
   say: (line: string) => void;
   /** Waits until the events the writes so far caused are applied. */
   settle: () => Promise<unknown>;
+  /** Runs the baseline an endpoint is compared with, just before it. */
+  baselineFor?: (endpoint: Target) => Promise<HttpFigures>;
 }
 
 /** Built one at a time, just before it runs, so every token is fresh. */
@@ -118,6 +120,9 @@ export async function runEndpoints(options: EndpointOptions): Promise<HttpFigure
   const figures: HttpFigures[] = [];
   for (const build of factories(options)) {
     const target = await build();
+    // The machine's other load drifts within minutes (a baseline moved 40-65 % between the rounds
+    // on both sides of the endpoints): a baseline run next to its endpoint meets the same machine.
+    if (options.baselineFor) figures.push(await options.baselineFor(target));
     options.say(`endpoints: ${target.name}`);
     figures.push(await measure(target, options.load));
     // A write leaves the consumers thousands of events behind, and applying them takes the cores

@@ -11,7 +11,7 @@ import { runEndpoints } from './endpoints';
 import { runEndToEnd, settleAndCount } from './events';
 import type { LoadSettings } from './load';
 import { runMix } from './mix';
-import type { BenchReport, SoakFigures } from './model';
+import type { BenchReport, HttpFigures, SoakFigures } from './model';
 import { parseOptions, usage, type BenchOptions } from './options';
 import { servicePid } from './proc';
 import { renderMarkdown, renderText } from './report';
@@ -86,7 +86,9 @@ async function run(options: BenchOptions): Promise<BenchReport> {
     report.database = await vacuumDatabases(stack.databases);
     if (options.stages.includes('endpoints')) {
       const settle = () => settleAndCount(stack, `bench-${runId}-`, { say });
-      report.http.push(...(await runEndpoints({ stack, shop, runId, load, say, settle })));
+      const paired = baselines;
+      const baselineFor = paired && ((endpoint: Pick<HttpFigures, 'name' | 'kind'>) => paired.measureFor(endpoint));
+      report.http.push(...(await runEndpoints({ stack, shop, runId, load, say, settle, baselineFor })));
       if (baselines) report.http.push(...(await baselines.measure('after')));
     }
     await baselines?.close();

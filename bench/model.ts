@@ -14,6 +14,8 @@ export interface HttpFigures {
    * within minutes, so an endpoint is compared with the mean of the two.
    */
   round?: 'before' | 'after';
+  /** A baseline run just before one endpoint: that endpoint's name. The endpoint is compared with it. */
+  pairedWith?: string;
   requestsPerSecond: number;
   /** Latency in ms. */
   p50: number;

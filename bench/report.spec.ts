@@ -95,6 +95,50 @@ describe('baselines on both sides of the endpoints', () => {
   });
 });
 
+describe('a baseline run just before each endpoint', () => {
+  const detail = figures('products GET /api/v1/products/:id', 'read', 3000, 30);
+  const list = figures('products GET /api/v1/products?pageSize=20', 'read', 1000, 40);
+  const readBaseline = (requestsPerSecond: number, pairedWith: string): HttpFigures => ({
+    ...figures('bare Koa + pg primary-key read', 'read', requestsPerSecond, 10, true),
+    pairedWith,
+  });
+  const paired: HttpFigures[] = [
+    { ...figures('bare Koa + pg primary-key read', 'read', 8000, 12, true), round: 'before' },
+    readBaseline(6000, detail.name),
+    detail,
+    readBaseline(2000, list.name),
+    list,
+    { ...figures('bare Koa + pg primary-key read', 'read', 4000, 10, true), round: 'after' },
+  ];
+  const text = renderText({ ...report, http: paired });
+
+  test('is what the endpoint is compared with, not the rounds', () => {
+    expect(ratioToBaseline(paired, detail)).toBeCloseTo(0.5);
+    expect(ratioToBaseline(paired, list)).toBeCloseTo(0.5);
+  });
+
+  test('an endpoint without one is compared with the rounds alone', () => {
+    const me = figures('accounts GET /api/v1/auth/me', 'read', 3000, 20);
+    expect(ratioToBaseline([...paired, me], me)).toBeCloseTo(0.5);
+  });
+
+  test('stands just above its endpoint, after the rounds, and the note says how ratios are taken', () => {
+    const lines = text
+      .split('\n')
+      .filter((line) => line.startsWith('bare Koa + pg') || line.startsWith('products GET'));
+    expect(lines.map((line) => line.slice(0, 60).trim())).toEqual([
+      'bare Koa + pg primary-key read (before the endpoints)',
+      'bare Koa + pg primary-key read (after the endpoints)',
+      'bare Koa + pg primary-key read (just before the next)',
+      'products GET /api/v1/products/:id',
+      'bare Koa + pg primary-key read (just before the next)',
+      'products GET /api/v1/products?pageSize=20',
+    ]);
+    expect(text).toContain('Each endpoint is compared with its baseline run just before it');
+    expect(text).toContain('from the first round to the second: bare Koa + pg primary-key read −50.0 %.');
+  });
+});
+
 describe('Markdown report', () => {
   const markdown = renderMarkdown(report, 'chart.svg');
 

@@ -12,22 +12,32 @@ export const formatMs = (n: number) =>
 const formatRatio = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
 const formatPercent = (n: number) => (Number.isFinite(n) ? `${n.toFixed(1)} %` : '–');
 
-/** The baseline an endpoint is compared with: its kind's requests/s, the mean of both rounds when there are two. */
-export function baselineRate(rows: readonly HttpFigures[], kind: HttpFigures['kind']): number {
+/**
+ * The baseline an endpoint is compared with: the one run just before it when there is one, else
+ * its kind's requests/s, the mean of both rounds when there are two.
+ */
+export function baselineRate(rows: readonly HttpFigures[], endpoint: HttpFigures): number {
+  const paired = rows.find((candidate) => candidate.baseline && candidate.pairedWith === endpoint.name);
+  if (paired) return paired.requestsPerSecond;
   const rates = rows
-    .filter((candidate) => candidate.baseline && candidate.name === baselineOf[kind])
+    .filter((candidate) => candidate.baseline && !candidate.pairedWith && candidate.name === baselineOf[endpoint.kind])
     .map((baseline) => baseline.requestsPerSecond);
   return rates.length === 0 ? Number.NaN : rates.reduce((sum, rate) => sum + rate, 0) / rates.length;
 }
 
 /** An endpoint's requests/s over its baseline's in the same run (1 for a baseline itself). */
 export function ratioToBaseline(rows: readonly HttpFigures[], row: HttpFigures): number {
-  const baseline = baselineRate(rows, row.kind);
+  const baseline = baselineRate(rows, row);
   return Number.isNaN(baseline) ? Number.NaN : ratio(row.requestsPerSecond, baseline);
 }
 
-/** A row's name, with the side of the endpoints a baseline ran on. */
-export const labelOf = (row: HttpFigures) => (row.round ? `${row.name} (${row.round} the endpoints)` : row.name);
+/** A row's name, with when a baseline ran: on which side of the endpoints, or just before which one. */
+export const labelOf = (row: HttpFigures) =>
+  row.pairedWith
+    ? `${row.name} (just before the next)`
+    : row.round
+      ? `${row.name} (${row.round} the endpoints)`
+      : row.name;
 
 /** How much each baseline moved between its two rounds, for the reader to weigh the ratios by. */
 export function baselineDrift(rows: readonly HttpFigures[]): string[] {
@@ -40,10 +50,14 @@ export function baselineDrift(rows: readonly HttpFigures[]): string[] {
   });
 }
 
-/** Baselines first, then each kind's endpoints after their baseline. */
+/**
+ * By kind; within a kind, the baselines of the rounds first, then each endpoint after the baseline
+ * run just before it, in the order they ran.
+ */
 export function ordered(rows: readonly HttpFigures[]): HttpFigures[] {
   const rank = { read: 0, write: 1, hello: 2 } as const;
-  return [...rows].sort((a, b) => rank[a.kind] - rank[b.kind] || Number(b.baseline) - Number(a.baseline));
+  const round = (row: HttpFigures) => (row.baseline && !row.pairedWith ? 0 : 1);
+  return [...rows].sort((a, b) => rank[a.kind] - rank[b.kind] || round(a) - round(b));
 }
 
 function httpRows(report: BenchReport): string[][] {
@@ -66,6 +80,11 @@ function httpRows(report: BenchReport): string[][] {
 function driftNote(rows: readonly HttpFigures[]): string[] {
   const drift = baselineDrift(rows);
   if (drift.length === 0) return [];
+  if (rows.some((row) => row.pairedWith)) {
+    return [
+      `Each endpoint is compared with its baseline run just before it; the baselines also ran before and after all the endpoints, and moved from the first round to the second: ${drift.join(', ')}.`,
+    ];
+  }
   return [
     `Each baseline ran before and after the endpoints, and a ratio is over the mean of the two; from the first to the second: ${drift.join(', ')}.`,
   ];
