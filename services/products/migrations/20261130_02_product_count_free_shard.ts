@@ -13,10 +13,15 @@ const everyShard = `
       select shard, 0 from generate_series(0, ${shards - 1}) shard
       on conflict (shard) do nothing;`;
 
+// Its own shard when free (a lookup by key, as before), else the first free one after it.
 const freeShard = `
-      select shard into free from product_count_shards
-        order by (shard - pg_backend_pid() % ${shards} + ${shards}) % ${shards}
-        for update skip locked limit 1;`;
+      select shard into free from product_count_shards where shard = pg_backend_pid() % ${shards}
+        for update skip locked;
+      if not found then
+        select shard into free from product_count_shards
+          order by (shard - pg_backend_pid() % ${shards} + ${shards}) % ${shards}
+          for update skip locked limit 1;
+      end if;`;
 
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`
@@ -36,14 +41,17 @@ export async function up(knex: Knex): Promise<void> {
         return null;
       end if;
       ${freeShard}
-      if not found then
+      if free is null then
         -- No row is free, or there are none: a TRUNCATE of the shards themselves (the tests') took them.
         ${everyShard}
         ${freeShard}
       end if;
-      insert into product_count_shards as s (shard, products)
-        values (coalesce(free, pg_backend_pid() % ${shards}), delta)
-        on conflict (shard) do update set products = s.products + excluded.products;
+      if free is not null then
+        update product_count_shards set products = products + delta where shard = free;
+      else
+        insert into product_count_shards as s (shard, products) values (pg_backend_pid() % ${shards}, delta)
+          on conflict (shard) do update set products = s.products + excluded.products;
+      end if;
       return null;
     end $$;
 
