@@ -9,9 +9,9 @@ import { openBaselines, type Baselines } from './baselines';
 import { renderChart } from './chart';
 import { runEndpoints } from './endpoints';
 import { runEndToEnd, settleAndCount } from './events';
-import type { LoadSettings } from './load';
+import type { LoadSettings, Target } from './load';
 import { runMix } from './mix';
-import type { BenchReport, HttpFigures, SoakFigures } from './model';
+import type { BenchReport, SoakFigures } from './model';
 import { parseOptions, usage, type BenchOptions } from './options';
 import { servicePid } from './proc';
 import { renderMarkdown, renderText } from './report';
@@ -87,7 +87,7 @@ async function run(options: BenchOptions): Promise<BenchReport> {
     if (options.stages.includes('endpoints')) {
       const settle = () => settleAndCount(stack, `bench-${runId}-`, { say });
       const paired = baselines;
-      const baselineFor = paired && ((endpoint: Pick<HttpFigures, 'name' | 'kind'>) => paired.measureFor(endpoint));
+      const baselineFor = paired && ((endpoint: Target) => paired.measureFor(endpoint));
       report.http.push(...(await runEndpoints({ stack, shop, runId, load, say, settle, baselineFor })));
       if (baselines) report.http.push(...(await baselines.measure('after')));
     }

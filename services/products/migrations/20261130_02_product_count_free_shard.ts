@@ -13,6 +13,14 @@ const everyShard = `
       select shard, 0 from generate_series(0, ${shards - 1}) shard
       on conflict (shard) do nothing;`;
 
+// What the statement the trigger fires for added to the count, or took from it.
+const statementDelta = `
+      if tg_op = 'INSERT' then
+        select count(*) into delta from added;
+      else
+        select -count(*) into delta from removed;
+      end if;`;
+
 // Its own shard when free (a lookup by key, as before), else the first free one after it.
 const freeShard = `
       select shard into free from product_count_shards where shard = pg_backend_pid() % ${shards}
@@ -32,11 +40,7 @@ export async function up(knex: Knex): Promise<void> {
       delta bigint;
       free smallint;
     begin
-      if tg_op = 'INSERT' then
-        select count(*) into delta from added;
-      else
-        select -count(*) into delta from removed;
-      end if;
+      ${statementDelta}
       if delta = 0 then
         return null;
       end if;
@@ -70,11 +74,7 @@ export async function down(knex: Knex): Promise<void> {
     declare
       delta bigint;
     begin
-      if tg_op = 'INSERT' then
-        select count(*) into delta from added;
-      else
-        select -count(*) into delta from removed;
-      end if;
+      ${statementDelta}
       if delta <> 0 then
         insert into product_count_shards as s (shard, products) values (pg_backend_pid() % ${shards}, delta)
           on conflict (shard) do update set products = s.products + excluded.products;

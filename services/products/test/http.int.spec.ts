@@ -576,8 +576,15 @@ describe('lists', () => {
       await inserter.raw("set local lock_timeout = '2s'");
       const now = new Date();
       await inserter('products').insert({
-        ...{ id: randomUUID(), sku: 'TEA', name: 'tea', category_id: category.id, base_unit_id: piece.id },
-        ...{ low_stock_threshold: 0, active: true, created_at: now, updated_at: now },
+        id: randomUUID(),
+        sku: 'TEA',
+        name: 'tea',
+        category_id: category.id,
+        base_unit_id: piece.id,
+        low_stock_threshold: 0,
+        active: true,
+        created_at: now,
+        updated_at: now,
       });
       await inserter.commit();
     } finally {
