@@ -1,5 +1,5 @@
 import { describe, test, beforeAll, afterAll, expect } from '@jest/globals';
-import Router from '@koa/router';
+import { Router } from '../http/router';
 import { createHttpApp } from '../http/app';
 import { listen, type RunningServer } from '../http/server';
 import { createLogger } from '../logger';
@@ -26,7 +26,7 @@ describe('authenticate and requireRole', () => {
       service: 'auth-test',
       logger: createLogger('auth-test'),
       metrics: createMetrics('auth-test'),
-      routers: [router as unknown as Router],
+      routers: [router],
     });
     server = await listen(app, 0);
     url = `http://127.0.0.1:${server.port}`;

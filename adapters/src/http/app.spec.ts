@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, test, expect } from '@jest/globals';
-import Router from '@koa/router';
+import { Router } from './router';
 import pino from 'pino';
 import { z } from 'zod';
 import { createLogger } from '../logger';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import Koa from 'koa';
-import Router from '@koa/router';
 import getRawBody from 'raw-body';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics';
 import { ProblemError, problemBody } from './problem';
+import { dispatch, Router } from './router';
 import { assertCleanInput } from './validation';
 
 export type ReadinessCheck = () => Promise<unknown>;
@@ -18,7 +18,7 @@ export interface HttpAppOptions {
   /** The OpenAPI document served at `/openapi.json`. */
   openapi?: object;
   /** Routers mounted after the built-in routes. */
-  routers?: Router<any, any>[];
+  routers?: Router<any>[];
   /** Middleware that must see the raw request, before the JSON body reader (e.g. a proxy). */
   beforeBody?: Koa.Middleware<AppState>[];
   /** Largest JSON body accepted, in bytes. */
@@ -28,6 +28,8 @@ export interface HttpAppOptions {
 export interface AppState {
   requestId: string;
   body: unknown;
+  /** The matched route's path as declared (`/api/v1/products/:id`), for the request metrics. */
+  route?: string;
 }
 
 const readinessTimeoutMs = 2000;
@@ -47,7 +49,6 @@ export function requestLogLevel(status: number, ms: number): 'debug' | 'info' | 
 
 /** The methods the routers know; anything else is refused before routing. */
 const servedMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-const methodNotAllowed = () => new ProblemError(405, 'ROUTE.METHOD_NOT_ALLOWED', 'This method is not allowed here.');
 
 /**
  * Headers every response carries. An API response is data, never a document: it may not be
@@ -96,7 +97,7 @@ export function createHttpApp(options: HttpAppOptions): Koa<AppState> {
           allow: [...servedMethods].join(', '),
         });
       }
-      assertCleanInput(ctx.query, 'query');
+      if (ctx.querystring !== '') assertCleanInput(ctx.query, 'query');
       await next();
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new ProblemError(404, 'ROUTE.NOT_FOUND', `No route for ${ctx.method} ${ctx.path}.`);
@@ -105,10 +106,9 @@ export function createHttpApp(options: HttpAppOptions): Koa<AppState> {
       respondWithProblem(ctx, error, logger);
     } finally {
       protectResponse(ctx);
-      const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
       const elapsed = performance.now() - started;
       metrics.httpDuration.observe(
-        { method: ctx.method, route: String(route), status: String(ctx.status) },
+        { method: ctx.method, route: ctx.state.route ?? 'unmatched', status: String(ctx.status) },
         elapsed / 1000,
       );
       const ms = Math.round(elapsed);
@@ -125,7 +125,7 @@ export function createHttpApp(options: HttpAppOptions): Koa<AppState> {
   for (const middleware of options.beforeBody ?? []) app.use(middleware);
   app.use(jsonBody(options.bodyLimit ?? 100 * 1024));
 
-  const builtIn = new Router();
+  const builtIn = new Router<AppState>();
   builtIn.get('/health/live', (ctx) => {
     ctx.body = { status: 'ok', service: options.service };
   });
@@ -142,12 +142,7 @@ export function createHttpApp(options: HttpAppOptions): Koa<AppState> {
   builtIn.get('/openapi.json', (ctx) => {
     ctx.body = options.openapi ?? { openapi: '3.1.0', info: { title: options.service, version: '0.1.0' }, paths: {} };
   });
-  app.use(builtIn.routes());
-  app.use(builtIn.allowedMethods({ throw: true, methodNotAllowed }));
-  for (const router of options.routers ?? []) {
-    app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true, methodNotAllowed }));
-  }
+  app.use(dispatch([builtIn, ...(options.routers ?? [])]));
   return app;
 }
 

@@ -1,7 +1,6 @@
 // A route is declared once: its zod schemas validate the request and document it in OpenAPI,
 // and its access rule guards it. Use cases' Failures become problems through one table
 // (./problems.ts); path parameters are ids (UUIDs) unless a route says otherwise.
-import Router from '@koa/router';
 import type Koa from 'koa';
 import { z } from 'zod';
 import type { Authenticator, Role } from '../auth/authenticator';
@@ -9,10 +8,11 @@ import { authenticate, requireRole, type AuthState } from '../auth/middleware';
 import type { AppState } from './app';
 import { ProblemError } from './problem';
 import { toProblem } from './problems';
+import { Router, type RouteContext } from './router';
 import { parseInput } from './validation';
 
 export type RouteState = AppState & AuthState;
-export type Ctx = Koa.ParameterizedContext<RouteState, Router.RouterParamContext<RouteState>>;
+export type Ctx = Koa.ParameterizedContext<RouteState, RouteContext>;
 
 /** `public`: no token; `any-role`: any valid token; a role list: a valid token with one of them. */
 export type Access = 'public' | 'any-role' | Role[];

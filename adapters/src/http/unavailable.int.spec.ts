@@ -2,7 +2,7 @@
 // terminated (as a restart or a failover does), and the answer is a 503 the client may retry,
 // not a 500. The next request gets a fresh connection and succeeds.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import Router from '@koa/router';
+import { Router } from './router';
 import { createLogger } from '../logger';
 import { createMetrics } from '../metrics';
 import { createDatabase, type Knex } from '../postgres/database';

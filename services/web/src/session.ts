@@ -3,7 +3,7 @@
 // cookie that only /session/… sees, and the page gets the short-lived access token in the body,
 // which it keeps in memory.
 import { createHash } from 'node:crypto';
-import Router from '@koa/router';
+import { Router } from '@tulity/adapters/http/router';
 import type Koa from 'koa';
 import { z } from 'zod';
 import type { AppState } from '@tulity/adapters/http/app';

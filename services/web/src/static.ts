@@ -3,7 +3,7 @@
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import Router from '@koa/router';
+import { Router } from '@tulity/adapters/http/router';
 import type Koa from 'koa';
 import type { AppState } from '@tulity/adapters/http/app';
 

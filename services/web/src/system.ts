@@ -2,7 +2,7 @@
 // and consumer group, produced, consumed, lag, outbox backlog and dead letters. Read from
 // Prometheus when it answers (it adds rates and the broker's own view of lag), else straight from
 // the services' /metrics, so the page works on a bare `npm start` too.
-import Router from '@koa/router';
+import { Router } from '@tulity/adapters/http/router';
 import { catalogue, topics } from '@tulity/contracts';
 import {
   authenticate,

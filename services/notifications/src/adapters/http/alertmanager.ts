@@ -1,7 +1,7 @@
 // Alertmanager's webhook receiver, outside /api/v1 so the web proxy never forwards it. It answers
 // only when TULITY_ALERT_WEBHOOK_SECRET is set, to `Authorization: Bearer <that secret>`.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import Router from '@koa/router';
+import { Router } from '@tulity/adapters/http/router';
 import { z } from 'zod';
 import type { AppState } from '@tulity/adapters/http/app';
 import { bodyResponse, problemResponse, type Endpoint } from '@tulity/adapters/http/openapi';
