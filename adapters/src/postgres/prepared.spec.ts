@@ -1,5 +1,7 @@
 import { expect, test } from '@jest/globals';
-import { preparable, statementName } from './prepared';
+import { preparedName, rememberedTexts, statementName } from './prepared';
+
+const preparable = (text: string, values: unknown[]) => preparedName(text, values) !== undefined;
 
 test('a statement with parameters is prepared unless it selects or returns every column', () => {
   const cases: Array<[string, unknown[]]> = [
@@ -31,4 +33,17 @@ test("a statement's name depends on its text alone and fits Postgres's 63-byte n
   expect(name).toBe(statementName('select id from products where id = $1'));
   expect(name).not.toBe(statementName('select id from products where id = $2'));
   expect(name.length).toBeLessThanOrEqual(63);
+});
+
+test('a text is named by its own text, before and after the remembered ones run out', () => {
+  const texts = Array.from({ length: rememberedTexts + 50 }, (_, i) => `select id from products where id = $${i + 1}`);
+  for (const round of [1, 2]) {
+    expect({ round, names: texts.map((text) => preparedName(text, [1])) }).toEqual({
+      round,
+      names: texts.map(statementName),
+    });
+  }
+  expect(preparedName('select * from products where id = $1', [1])).toBeUndefined();
+  expect(preparedName('select id from products', [])).toBe(statementName('select id from products'));
+  expect(preparedName('update products set active = true', [])).toBeUndefined();
 });

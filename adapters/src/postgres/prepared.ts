@@ -9,17 +9,8 @@ import { withWaiting } from './pipeline';
  */
 export const preparedPerConnection = 200;
 
-/**
- * Whether a statement may be prepared: it has parameters, or it is a query without them, which the
- * simple protocol plans afresh on every run and a prepared statement plans once (a statement
- * without parameters has one plan, so nothing is lost by keeping it); and no `*` in its columns,
- * since a prepared `select *` fails ("cached plan must not change result type") once a migration
- * adds a column under a running replica. `count(*)` is fine. Other statements without parameters
- * (BEGIN, DDL, several commands in one text) go as they are.
- */
-export function preparable(text: string, values: readonly unknown[]): boolean {
-  return (values.length > 0 || /^\s*(select|with)\b/i.test(text)) && !/(?<!\()\*/.test(text);
-}
+const isQuery = (text: string) => /^\s*(select|with)\b/i.test(text);
+const selectsEveryColumn = (text: string) => /(?<!\()\*/.test(text);
 
 /** Columns as a statement names them where their table goes by `alias` (`p.id`, `p.sku`, …): never `p.*`. */
 export const qualified = (alias: string, columns: readonly string[]) => columns.map((column) => `${alias}.${column}`);
@@ -27,6 +18,39 @@ export const qualified = (alias: string, columns: readonly string[]) => columns.
 /** A statement's name: the same on every connection and every process, for the same text. */
 export function statementName(text: string): string {
   return `k${createHash('sha1').update(text).digest('base64url')}`;
+}
+
+/** A text worked out once: its name, absent when it may never be prepared, and whether it is a query. */
+interface Known {
+  name?: string;
+  query: boolean;
+}
+
+/**
+ * How many texts are remembered. The hot paths run a few dozen texts thousands of times a second,
+ * and naming one (a SHA-1) and checking it (two expressions) on every run was 3 % of a product
+ * detail's CPU. Lists of varying length make new texts: past the bound, a text is worked out on
+ * each run, as before.
+ */
+export const rememberedTexts = 1000;
+const known = new Map<string, Known>();
+
+/**
+ * The name to prepare `text` under when run with `values`, or undefined when it goes as it is.
+ * A statement is prepared when it has parameters, or it is a query without them, which the
+ * simple protocol plans afresh on every run and a prepared statement plans once (a statement
+ * without parameters has one plan, so nothing is lost by keeping it); and no `*` in its columns,
+ * since a prepared `select *` fails ("cached plan must not change result type") once a migration
+ * adds a column under a running replica. `count(*)` is fine. Other statements without parameters
+ * (BEGIN, DDL, several commands in one text) go as they are.
+ */
+export function preparedName(text: string, values: readonly unknown[]): string | undefined {
+  let found = known.get(text);
+  if (!found) {
+    found = { name: selectsEveryColumn(text) ? undefined : statementName(text), query: isQuery(text) };
+    if (known.size < rememberedTexts) known.set(text, found);
+  }
+  return values.length > 0 || found.query ? found.name : undefined;
 }
 
 interface QueryObject {
@@ -56,8 +80,8 @@ export class PreparingPgClient extends (PgDialect as unknown as PgDialectClass) 
   }
 
   private prepared(connection: object, query: QueryObject): Promise<unknown> {
-    if (query.options?.name === undefined && preparable(query.sql, query.bindings ?? [])) {
-      const name = statementName(query.sql);
+    const name = query.options?.name === undefined ? preparedName(query.sql, query.bindings ?? []) : undefined;
+    if (name !== undefined) {
       let names = preparedOn.get(connection);
       if (!names) preparedOn.set(connection, (names = new Set()));
       if (names.has(name) || names.size < preparedPerConnection) {
