@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { EventHandler, IncomingEvent } from '../events/consumer/event';
 import { inbox, type RunHooks } from '../events/consumer/inbox';
+import { transaction } from '../postgres/transaction';
 
 export function applyInterleaved(
   db: Knex,
@@ -36,7 +37,7 @@ export function applyInterleaved(
         ]),
       );
       const applyIn = inbox(`interleaved-${randomUUID()}`, paced, hooks);
-      return db.transaction(async (trx) => {
+      return transaction(db, async (trx) => {
         pids[index] = (await trx.raw('select pg_backend_pid() as pid')).rows[0].pid;
         return applyIn(trx, events);
       });

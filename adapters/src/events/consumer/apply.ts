@@ -4,6 +4,7 @@ import type { EventMetrics } from '../metrics';
 import type { Decode } from './decode';
 import type { IncomingEvent } from './event';
 import type { ApplyInTransaction } from './inbox';
+import { transaction } from '../../postgres/transaction';
 
 interface ApplierOptions {
   groupId: string;
@@ -58,7 +59,7 @@ export function createApplier(options: ApplierOptions): Applier {
       const events = run.filter((event): event is IncomingEvent => event !== null);
       let fresh: boolean[];
       try {
-        fresh = events.length > 0 ? await db.transaction((trx) => applyIn(trx, events)) : [];
+        fresh = events.length > 0 ? await transaction(db, (trx) => applyIn(trx, events)) : [];
       } catch {
         return { settled: 0, fallback: run.length };
       }
@@ -67,7 +68,7 @@ export function createApplier(options: ApplierOptions): Applier {
     },
 
     async applyOne(event) {
-      const [fresh] = await db.transaction((trx) => applyIn(trx, [event]));
+      const [fresh] = await transaction(db, (trx) => applyIn(trx, [event]));
       await settled(event, fresh!);
     },
   };

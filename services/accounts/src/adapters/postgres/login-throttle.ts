@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { transaction } from '@tulity/adapters/postgres/transaction';
 import type { LoginThrottle, ThrottleKey } from '../../application/ports';
 import { waitMs, withAttempt, type AttemptWindow } from '../../domain/throttle';
 
@@ -25,7 +26,7 @@ export function createLoginThrottle(db: Knex): LoginThrottle {
   return {
     reserve(keys: ThrottleKey[], now: Date) {
       const ordered = [...keys].sort((a, b) => (a.key < b.key ? -1 : 1));
-      return db.transaction(async (trx) => {
+      return transaction(db, async (trx) => {
         await trx('login_attempts')
           .insert(ordered.map(({ key }) => ({ key, attempts: 0, window_started_at: now, last_attempt_at: now })))
           .onConflict('key')

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { transaction } from '@tulity/adapters/postgres/transaction';
 import type { SessionRepository } from '../../application/ports';
 import type { RefreshToken, RevocationReason, Session } from '../../domain/session';
 
@@ -97,7 +98,7 @@ export class PostgresSessionRepository implements SessionRepository {
 
 /** Deletes sessions that ended before `before`, with their refresh tokens: nothing in them can be used or detected as reuse any more. */
 export async function pruneEndedSessions(db: Knex, before: Date): Promise<number> {
-  return db.transaction(async (trx) => {
+  return transaction(db, async (trx) => {
     const ended = trx('sessions').select('id').where('expires_at', '<', before);
     await trx('refresh_tokens').whereIn('session_id', ended).delete();
     return (await trx('sessions').where('expires_at', '<', before).delete()) as number;

@@ -1,5 +1,6 @@
 import { createHash, createPrivateKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { Knex } from 'knex';
+import { transaction } from '@tulity/adapters/postgres/transaction';
 import { accessTokenAlgorithm, type JsonWebKeySet } from '@tulity/adapters/auth/authenticator';
 
 export interface SigningKeyStore {
@@ -102,7 +103,7 @@ export function createSigningKeys(db: Knex, options: SigningKeyOptions): Signing
   }
 
   function lock<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
-    return db.transaction(async (trx) => {
+    return transaction(db, async (trx) => {
       await trx.raw('select pg_advisory_xact_lock(?)', [rotationLock]);
       return work(trx);
     });

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { transaction } from '@tulity/adapters/postgres/transaction';
 import { revocationHandlers } from '@tulity/adapters/auth/revocation';
 import type { Outbox } from '@tulity/adapters/events/outbox';
 import type { Tx, UnitOfWork } from '../../application/ports';
@@ -20,7 +21,7 @@ export function createUnitOfWork(
   return {
     run: async (correlationId, work) => {
       let revoking = false;
-      const result = await db.transaction((trx) => {
+      const result = await transaction(db, (trx) => {
         const tx: Tx = {
           users: new PostgresUserRepository(trx),
           sessions: new PostgresSessionRepository(trx),

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { transaction } from '@tulity/adapters/postgres/transaction';
 import type { Reads, Tx, UnitOfWork } from '../../application/ports';
 import { AnnouncementRepositoryPg, listAnnouncementRows } from './announcement.repository';
 import { NotificationQueriesPg } from './notification.queries';
@@ -21,7 +22,7 @@ export function createUnitOfWork(db: Knex, newId: () => string): UnitOfWork {
   });
   return {
     run: (_correlationId, work) =>
-      db.isTransaction ? work(txOver(db as Knex.Transaction)) : db.transaction((trx) => work(txOver(trx))),
+      db.isTransaction ? work(txOver(db as Knex.Transaction)) : transaction(db, (trx) => work(txOver(trx))),
     read: (work) => {
       const reads: Reads = {
         notifications: new NotificationQueriesPg(db),

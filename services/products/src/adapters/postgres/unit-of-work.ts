@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { transaction } from '@tulity/adapters/postgres/transaction';
 import type { Outbox } from '@tulity/adapters/events/outbox';
 import type { Tx, UnitOfWork } from '../../application/ports';
 import { toIntegrationEvent } from '../kafka/integration-events';
@@ -40,7 +41,7 @@ export function createUnitOfWork(db: Knex, outbox: Outbox): ProductsUnitOfWork {
   });
   const reads = { ...catalogueQueries(db), ...stockQueries(db) };
   return {
-    run: (correlationId, work) => db.transaction((trx) => work(txOver(trx, correlationId))),
+    run: (correlationId, work) => transaction(db, (trx) => work(txOver(trx, correlationId))),
     read: (work) => work(reads),
     joining: (trx) => ({
       run: (correlationId, work) => work(txOver(trx, correlationId)),

@@ -6,6 +6,7 @@
 // with COMMIT, and BEGIN with the first statement (adapters/src/postgres/pipeline.ts).
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { transaction } from '@tulity/adapters/postgres/transaction';
 import type { EventCatalogue } from '@tulity/adapters/events/catalogue';
 import { outboxRows } from '@tulity/adapters/events/outbox';
 import { OUTBOX_TABLE } from '@tulity/adapters/events/tables';
@@ -28,7 +29,7 @@ export function createUnitOfWork(db: Knex | Knex.Transaction, outgoing: EventCat
   // Inside the consumer's inbox transaction a use case joins it rather than opening a savepoint: a
   // failure rolls the whole transaction back anyway, and a savepoint costs two statements per event.
   const inTransaction = <T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> =>
-    db.isTransaction ? work(db as Knex.Transaction) : db.transaction(work);
+    db.isTransaction ? work(db as Knex.Transaction) : transaction(db, work);
   return {
     run: (correlationId, work) =>
       inTransaction(async (trx) => {
