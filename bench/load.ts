@@ -1,12 +1,15 @@
 // One endpoint under load: autocannon with fixed connections and duration, its warm-up run first
 // and thrown away.
 import autocannon, { type RawRequest } from 'autocannon';
+import type { CpuAccounting } from './cpu';
 import type { HttpFigures, Kind } from './model';
 
 export interface LoadSettings {
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;
+  /** Reads where the machine's CPU went during each measured run. */
+  cpu?: CpuAccounting;
 }
 
 export interface Target {
@@ -42,7 +45,9 @@ async function hit(target: Target, connections: number, duration: number, overal
 /** Warm-up (not counted), then the measured run; at `overallRate` requests/s when given. */
 export async function measure(target: Target, settings: LoadSettings, overallRate?: number): Promise<HttpFigures> {
   if (settings.warmupSeconds > 0) await hit(target, settings.connections, settings.warmupSeconds, overallRate);
+  const before = settings.cpu?.start();
   const result = await hit(target, settings.connections, settings.durationSeconds, overallRate);
+  const cpu = before && (await settings.cpu!.finish(before, result.requests.total));
   return {
     name: target.name,
     kind: target.kind,
@@ -54,6 +59,7 @@ export async function measure(target: Target, settings: LoadSettings, overallRat
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    ...(cpu ? { cpu } : {}),
   };
 }
 

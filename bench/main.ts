@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { openBaselines, type Baselines } from './baselines';
 import { renderChart } from './chart';
+import { cpuAccounting } from './cpu';
 import { runEndpoints } from './endpoints';
 import { runEndToEnd, settleAndCount } from './events';
 import type { LoadSettings, Target } from './load';
@@ -47,11 +48,7 @@ async function run(options: BenchOptions): Promise<BenchReport> {
     http: [],
   };
   say(`run ${runId}; load average ${report.loadBefore}`);
-  const load = {
-    connections: options.connections,
-    durationSeconds: options.durationSeconds,
-    warmupSeconds: options.warmupSeconds,
-  };
+  const runDir = path.join(options.stackDir, 'run');
   const needsStack = options.stages.some((stage) => stage !== 'baselines');
   let stack: Stack | undefined;
   if (needsStack) {
@@ -59,10 +56,23 @@ async function run(options: BenchOptions): Promise<BenchReport> {
       urls: options.urls,
       databases: options.databases,
       adminPassword: adminPassword(options.stackDir),
-      runDir: path.join(options.stackDir, 'run'),
+      runDir,
     };
     await assertRunning(stack);
   }
+  const load: LoadSettings = {
+    connections: options.connections,
+    durationSeconds: options.durationSeconds,
+    warmupSeconds: options.warmupSeconds,
+    cpu: cpuAccounting({
+      services: stack ? servicePids(stack) : {},
+      pidFiles: { Kafka: path.join(runDir, 'kafka.pid'), registry: path.join(runDir, 'registry.pid') },
+      databases: Object.fromEntries(
+        Object.entries(options.databases).map(([service, url]) => [service, new URL(url).pathname.slice(1)]),
+      ),
+      pgAdminUrl: options.pgAdminUrl,
+    }),
+  };
 
   // With the endpoints, the baselines run on both sides of them: the machine's other load drifts
   // within minutes, and one round taken before could compare the endpoints with another machine.
@@ -99,6 +109,15 @@ async function run(options: BenchOptions): Promise<BenchReport> {
   }
 }
 
+/** Each service's process: its pid file's, else the one listening on its port. */
+const servicePids = (stack: Stack) =>
+  Object.fromEntries(
+    SERVICES.map((service) => [
+      service,
+      servicePid(path.join(stack.runDir, `${service}.pid`), Number(new URL(stack.urls[service]).port)),
+    ]),
+  );
+
 async function laterStages(
   options: BenchOptions,
   report: BenchReport,
@@ -112,12 +131,7 @@ async function laterStages(
     // that backlog instead of measuring the shop's own load.
     say('mix: waiting until the events of the stages before are applied');
     await settleAndCount(stack, `bench-${runId}-`, { say });
-    const pids = Object.fromEntries(
-      SERVICES.map((service) => [
-        service,
-        servicePid(path.join(stack.runDir, `${service}.pid`), Number(new URL(stack.urls[service]).port)),
-      ]),
-    );
+    const pids = servicePids(stack);
     const soak = options.soakMinutes;
     const seconds = soak === null ? options.mixSeconds : options.soakWarmupSeconds + soak * 60;
     say(

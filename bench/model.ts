@@ -26,6 +26,14 @@ export interface HttpFigures {
   non2xx: number;
   /** Socket errors and timeouts. */
   errors: number;
+  /** Where the machine's CPU went during the measured run, per request answered (./cpu.ts). */
+  cpu?: CpuShare[];
+}
+
+/** One group of processes' CPU, in µs per request answered. */
+export interface CpuShare {
+  who: string;
+  micros: number;
 }
 
 export interface ActionFigures {

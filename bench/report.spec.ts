@@ -184,6 +184,28 @@ describe('Markdown report', () => {
     expect(markdown).toContain('| products | 42 | 150 MB | 161 MB | 171 MB | 63 % of a core |');
   });
 
+  test("says where each measured run's CPU went, in the report and the terminal", () => {
+    const accounted = {
+      ...report,
+      http: [
+        ...http.slice(0, 1).map((row) => ({
+          ...row,
+          cpu: [
+            { who: 'products', micros: 265.4 },
+            { who: "products' Postgres", micros: 190 },
+            { who: 'other', micros: 40 },
+          ],
+        })),
+        ...http.slice(1),
+      ],
+    };
+    expect(renderMarkdown(accounted)).toContain(
+      "| products GET /api/v1/products/:id | 495 | products 265, products' Postgres 190, other 40 |",
+    );
+    expect(renderText(accounted)).toMatch(/products GET \/api\/v1\/products\/:id\s+495 {2}products 265, /);
+    expect(renderText(report)).not.toContain('Where the CPU went');
+  });
+
   test('the terminal table holds the same figures, aligned', () => {
     const text = renderText(report);
     expect(text).toMatch(/products GET \/api\/v1\/products\/:id +4,000 +7\.5 ms +30 ms +60 ms +0 +0\.80 +≥ 0\.7: yes/);

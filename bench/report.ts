@@ -97,10 +97,15 @@ function markdownTable(header: string[], rows: string[][]): string {
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-function textTable(header: string[], rows: string[][]): string {
+/** Text columns, the first and `leftColumns`, are aligned left; figures right. */
+function textTable(header: string[], rows: string[][], leftColumns: readonly number[] = []): string {
   const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => row[i]!.length)));
+  const left = (i: number) => i === 0 || leftColumns.includes(i);
   const line = (cells: string[]) =>
-    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+    cells
+      .map((cell, i) => (left(i) ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -109,6 +114,7 @@ interface Section {
   header: string[];
   rows: string[][];
   notes?: string[];
+  leftColumns?: number[];
 }
 
 function sections(report: BenchReport): Section[] {
@@ -122,6 +128,23 @@ function sections(report: BenchReport): Section[] {
         `p99 target: < ${P99_TARGET_MS} ms at this load. Errors: non-2xx answers plus socket errors and timeouts.`,
         ...driftNote(report.http),
       ],
+    });
+  }
+  const accounted = ordered(report.http).filter((row) => row.cpu && row.cpu.length > 0);
+  if (accounted.length > 0) {
+    out.push({
+      title:
+        'Where the CPU went during each measured run: every process on the machine, in µs a request answered (from /proc)',
+      header: ['endpoint', 'in all', 'by process'],
+      rows: accounted.map((row) => [
+        labelOf(row),
+        formatCount(row.cpu!.reduce((sum, share) => sum + share.micros, 0)),
+        row.cpu!.map((share) => `${share.who} ${formatCount(share.micros)}`).join(', '),
+      ]),
+      notes: [
+        "A service's Postgres is its database's backends: its requests' statements, its relay's and its consumers'. The load generator shares the cores; other: processes below 2 % or not known to the bench.",
+      ],
+      leftColumns: [2],
     });
   }
   const mix = report.mix;
@@ -220,7 +243,7 @@ function heading(report: BenchReport): string[] {
 export function renderText(report: BenchReport): string {
   return [
     ...heading(report),
-    ...sections(report).flatMap((s) => ['', s.title, textTable(s.header, s.rows), ...(s.notes ?? [])]),
+    ...sections(report).flatMap((s) => ['', s.title, textTable(s.header, s.rows, s.leftColumns), ...(s.notes ?? [])]),
   ].join('\n');
 }
 
