@@ -2,24 +2,9 @@
 // after the run, told apart by what it is (a service, the Postgres backends of a database, Kafka,
 // the registry, the bare servers, the bench's own load generator), per request answered. A write
 // whose event three services apply costs far more than its HTTP path, and this shows where.
-import fs from 'node:fs';
 import pg from 'pg';
-import { cpuSecondsOf } from './proc';
+import { commandLineOf, cpuByPid, pidFromFile } from './proc';
 import type { CpuShare } from './model';
-
-/** Every visible process's CPU seconds so far, by pid. */
-export function cpuByPid(): Map<number, number> {
-  const seconds = new Map<number, number>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      seconds.set(Number(entry), cpuSecondsOf(fs.readFileSync(`/proc/${entry}/stat`, 'utf8')));
-    } catch {
-      // Gone since the directory was read.
-    }
-  }
-  return seconds;
-}
 
 /** Groups below this share of the total are summed into "other". */
 const SMALLEST_SHARE = 0.02;
@@ -73,22 +58,6 @@ export interface CpuAccounting {
   finish(before: Map<number, number>, requests: number): Promise<CpuShare[]>;
 }
 
-const readPid = (file: string) => {
-  try {
-    return Number(fs.readFileSync(file, 'utf8').trim()) || null;
-  } catch {
-    return null;
-  }
-};
-
-const commandLine = (pid: number) => {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-  } catch {
-    return '';
-  }
-};
-
 async function backendDatabases(pgAdminUrl: string): Promise<Map<number, string>> {
   const client = new pg.Client({ connectionString: pgAdminUrl });
   await client.connect();
@@ -109,7 +78,7 @@ export function cpuAccounting(processes: Processes): CpuAccounting {
   const named = new Map<number, string>();
   for (const [service, pid] of Object.entries(processes.services)) if (pid !== null) named.set(pid, service);
   for (const [what, file] of Object.entries(processes.pidFiles)) {
-    const pid = readPid(file);
+    const pid = pidFromFile(file);
     if (pid !== null) named.set(pid, what);
   }
   named.set(process.pid, 'the bench (load generator)');
@@ -133,7 +102,7 @@ export function cpuAccounting(processes: Processes): CpuAccounting {
           if (service) return `${possessive(service)} Postgres`;
           return database.startsWith('tulity_bench_') ? "bare servers' Postgres" : undefined;
         }
-        return commandLine(pid).includes('bench/baseline-server.ts') ? 'bare servers' : undefined;
+        return commandLineOf(pid).includes('bench/baseline-server.ts') ? 'bare servers' : undefined;
       };
       return perRequest(before, after, nameOf, requests);
     },

@@ -66,11 +66,30 @@ export function pidListeningOn(port: number): number | null {
   return null;
 }
 
+/** A pid file's process, if it is alive. */
+export function pidFromFile(pidFile: string): number | null {
+  const pid = Number(read(pidFile).trim());
+  return pid > 0 && read(`/proc/${pid}/stat`) !== '' ? pid : null;
+}
+
 /** A pid file's process if it is alive, else the process listening on the port. */
 export function servicePid(pidFile: string, port: number): number | null {
-  const fromFile = Number(read(pidFile).trim());
-  if (fromFile > 0 && read(`/proc/${fromFile}/stat`) !== '') return fromFile;
-  return pidListeningOn(port);
+  return pidFromFile(pidFile) ?? pidListeningOn(port);
+}
+
+/** A process's command line, its arguments joined by spaces; empty once it is gone. */
+export const commandLineOf = (pid: number) => read(`/proc/${pid}/cmdline`).replaceAll('\0', ' ');
+
+/** Every visible process's CPU seconds so far, by pid. */
+export function cpuByPid(): Map<number, number> {
+  const seconds = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = read(`/proc/${entry}/stat`);
+    // Empty: gone since the directory was read.
+    if (stat !== '') seconds.set(Number(entry), cpuSecondsOf(stat));
+  }
+  return seconds;
 }
 
 export interface Sample {
