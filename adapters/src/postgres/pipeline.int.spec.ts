@@ -1,13 +1,12 @@
 // BEGIN held back and writes deferred (./pipeline.ts), against the real Postgres: how many writes
 // a transaction puts on the socket, and that a deferred write's rows and failures land where they
 // would have landed had it gone at once.
-import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
-import { testDatabaseUrl } from '../testing/events';
-import { createDatabase, type Knex } from './database';
+import { expect, test } from '@jest/globals';
+import { namesTable } from '../testing/names-table';
 import { deferWrite } from './pipeline';
 
-const table = `pipeline_spec_${process.pid}`;
-let db: Knex;
+const scratch = namesTable('pipeline_spec');
+const { table, names } = scratch;
 
 interface Socket {
   _write(...args: unknown[]): unknown;
@@ -20,8 +19,8 @@ interface PooledClient {
 
 /** The pool's one connection (the pool holds at most one). */
 async function theConnection(): Promise<PooledClient> {
-  const connection = (await db.client.acquireConnection()) as PooledClient;
-  await db.client.releaseConnection(connection);
+  const connection = (await scratch.db.client.acquireConnection()) as PooledClient;
+  await scratch.db.client.releaseConnection(connection);
   return connection;
 }
 
@@ -46,26 +45,9 @@ async function socketWrites(work: () => Promise<unknown>): Promise<number> {
   return writes;
 }
 
-const names = async () => (await db(table).orderBy('id').pluck('name')) as string[];
-
-beforeAll(async () => {
-  db = createDatabase(testDatabaseUrl, { min: 0, max: 1 });
-  await db.schema.createTable(table, (t) => {
-    t.integer('id').primary();
-    t.text('name').notNullable();
-  });
-});
-beforeEach(async () => {
-  await db(table).delete();
-});
-afterAll(async () => {
-  await db.schema.dropTableIfExists(table);
-  await db.destroy();
-});
-
 test('BEGIN leaves with the first statement and a deferred write with COMMIT: two writes, not four', async () => {
   const writes = await socketWrites(() =>
-    db.transaction(async (trx) => {
+    scratch.db.transaction(async (trx) => {
       await trx(table).insert({ id: 1, name: 'now' });
       await deferWrite(trx, trx(table).insert({ id: 2, name: 'deferred' }));
     }),
@@ -77,9 +59,9 @@ test('BEGIN leaves with the first statement and a deferred write with COMMIT: tw
 test('a transaction that sends no statement puts nothing on the socket, committed or rolled back', async () => {
   const failure = new Error('changed its mind');
   const writes = await socketWrites(async () => {
-    await db.transaction(async () => {});
+    await scratch.db.transaction(async () => {});
     await expect(
-      db.transaction(async () => {
+      scratch.db.transaction(async () => {
         throw failure;
       }),
     ).rejects.toBe(failure);
@@ -89,7 +71,7 @@ test('a transaction that sends no statement puts nothing on the socket, committe
 });
 
 test("a deferred write's rows are there for the transaction's next statement", async () => {
-  const seen = await db.transaction(async (trx) => {
+  const seen = await scratch.db.transaction(async (trx) => {
     await deferWrite(
       trx,
       trx(table).insert([
@@ -103,8 +85,8 @@ test("a deferred write's rows are there for the transaction's next statement", a
 });
 
 test('a deferred write that fails fails the COMMIT with its own error, and nothing of the transaction stays', async () => {
-  await db(table).insert({ id: 1, name: 'before' });
-  const attempt = db.transaction(async (trx) => {
+  await scratch.db(table).insert({ id: 1, name: 'before' });
+  const attempt = scratch.db.transaction(async (trx) => {
     await trx(table).insert({ id: 2, name: 'rolled back' });
     await deferWrite(trx, trx(table).insert({ id: 1, name: 'duplicate' }));
   });
@@ -114,8 +96,8 @@ test('a deferred write that fails fails the COMMIT with its own error, and nothi
 });
 
 test('a deferred write that fails fails the next statement with its own error, not "transaction aborted"', async () => {
-  await db(table).insert({ id: 1, name: 'before' });
-  const attempt = db.transaction(async (trx) => {
+  await scratch.db(table).insert({ id: 1, name: 'before' });
+  const attempt = scratch.db.transaction(async (trx) => {
     await deferWrite(trx, trx(table).insert({ id: 1, name: 'duplicate' }));
     await trx(table).select('id');
   });
@@ -124,16 +106,16 @@ test('a deferred write that fails fails the next statement with its own error, n
 });
 
 test('a first statement that fails behind its BEGIN leaves the connection out of any transaction', async () => {
-  const attempt = db.transaction(async (trx) => {
+  const attempt = scratch.db.transaction(async (trx) => {
     await trx(table).insert({ id: 1, name: null });
   });
   await expect(attempt).rejects.toMatchObject({ code: '23502' });
   expect((await theConnection()).getTransactionStatus()).toBe('I');
-  await db(table).insert({ id: 1, name: 'after' });
+  await scratch.db(table).insert({ id: 1, name: 'after' });
   expect(await names()).toEqual(['after']);
 });
 
 test('outside a transaction a deferred write runs at once', async () => {
-  await deferWrite(db, db(table).insert({ id: 1, name: 'at once' }));
+  await deferWrite(scratch.db, scratch.db(table).insert({ id: 1, name: 'at once' }));
   expect(await names()).toEqual(['at once']);
 });

@@ -1,35 +1,18 @@
 // A transaction without a knex instance of its own (./transaction.ts), against the real Postgres:
 // what commits, what rolls back, what a savepoint keeps, and that nothing runs on the connection
 // once the transaction has ended.
-import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
+import { expect, test } from '@jest/globals';
 import { testDatabaseUrl } from '../testing/events';
+import { namesTable } from '../testing/names-table';
 import { createDatabase, type Knex } from './database';
 import { deferWrite } from './pipeline';
 import { transaction } from './transaction';
 
-const table = `transaction_spec_${process.pid}`;
-let db: Knex;
-
-const names = async () => (await db(table).orderBy('id').pluck('name')) as string[];
-
-beforeAll(async () => {
-  // One connection: a transaction that kept it, or left it inside a transaction, shows in the next test.
-  db = createDatabase(testDatabaseUrl, { min: 0, max: 1 });
-  await db.schema.createTable(table, (t) => {
-    t.integer('id').primary();
-    t.text('name').notNullable();
-  });
-});
-beforeEach(async () => {
-  await db(table).delete();
-});
-afterAll(async () => {
-  await db.schema.dropTableIfExists(table);
-  await db.destroy();
-});
+const scratch = namesTable('transaction_spec');
+const { table, names } = scratch;
 
 test("commits the work's rows and answers what the work answered", async () => {
-  const answer = await transaction(db, async (trx) => {
+  const answer = await transaction(scratch.db, async (trx) => {
     await trx(table).insert({ id: 1, name: 'builder' });
     await trx.raw(`insert into ${table} (id, name) values (?, ?)`, [2, 'raw']);
     await deferWrite(trx, trx(table).insert({ id: 3, name: 'deferred' }));
@@ -42,7 +25,7 @@ test("commits the work's rows and answers what the work answered", async () => {
 test('the statements run in one transaction: the work sees its own rows, others do not until COMMIT', async () => {
   const outside = createDatabase(testDatabaseUrl, { min: 0, max: 1 });
   try {
-    await transaction(db, async (trx) => {
+    await transaction(scratch.db, async (trx) => {
       await trx(table).insert({ id: 1, name: 'inside' });
       expect(await trx(table).pluck('name')).toEqual(['inside']);
       expect(await outside(table).pluck('name')).toEqual([]);
@@ -56,7 +39,7 @@ test('the statements run in one transaction: the work sees its own rows, others 
 test("rolls back when the work throws, and the caller gets the work's own error", async () => {
   const failure = new Error('changed its mind');
   await expect(
-    transaction(db, async (trx) => {
+    transaction(scratch.db, async (trx) => {
       await trx(table).insert({ id: 1, name: 'gone' });
       throw failure;
     }),
@@ -66,31 +49,31 @@ test("rolls back when the work throws, and the caller gets the work's own error"
 
 test('a failing statement rolls back the statements before it, and a failing deferred write fails the COMMIT', async () => {
   await expect(
-    transaction(db, async (trx) => {
+    transaction(scratch.db, async (trx) => {
       await trx(table).insert({ id: 1, name: 'first' });
       await trx(table).insert({ id: 1, name: 'same key' });
     }),
   ).rejects.toMatchObject({ code: '23505' });
   await expect(
-    transaction(db, async (trx) => {
+    transaction(scratch.db, async (trx) => {
       await trx(table).insert({ id: 2, name: 'kept only with its deferred write' });
       await deferWrite(trx, trx(table).insert({ id: 2, name: 'same key' }));
     }),
   ).rejects.toMatchObject({ code: '23505' });
   expect(await names()).toEqual([]);
   // The one connection went back to the pool outside any transaction.
-  await db(table).insert({ id: 3, name: 'after' });
+  await scratch.db(table).insert({ id: 3, name: 'after' });
   expect(await names()).toEqual(['after']);
 });
 
 test('a statement on the transaction after it ended is refused, not run in whatever transaction holds the connection next', async () => {
   let kept: Knex.Transaction | undefined;
-  await transaction(db, async (trx) => {
+  await transaction(scratch.db, async (trx) => {
     kept = trx;
     await trx(table).insert({ id: 1, name: 'inside' });
   });
   await expect(kept!(table).insert({ id: 2, name: 'late' })).rejects.toThrow(/transaction has ended/);
-  await transaction(db, async () => {
+  await transaction(scratch.db, async () => {
     await expect(kept!.raw(`insert into ${table} (id, name) values (3, 'late')`)).rejects.toThrow(
       /transaction has ended/,
     );
@@ -99,7 +82,7 @@ test('a statement on the transaction after it ended is refused, not run in whate
 });
 
 test('trx.transaction runs in a savepoint: its failure undoes only its own rows', async () => {
-  await transaction(db, async (trx) => {
+  await transaction(scratch.db, async (trx) => {
     await trx(table).insert({ id: 1, name: 'outer' });
     await expect(
       trx.transaction(async (inner) => {
@@ -117,19 +100,19 @@ test('trx.transaction runs in a savepoint: its failure undoes only its own rows'
 test("every statement is told to the pool's query listeners, as knex's transactions tell them", async () => {
   const seen: string[] = [];
   const listener = (query: { sql: string }) => seen.push(query.sql);
-  db.on('query', listener);
+  scratch.db.on('query', listener);
   try {
-    await transaction(db, async (trx) => {
+    await transaction(scratch.db, async (trx) => {
       await trx(table).insert({ id: 1, name: 'told' });
     });
   } finally {
-    db.off('query', listener);
+    scratch.db.off('query', listener);
   }
   expect(seen).toEqual(['BEGIN;', `insert into "${table}" ("id", "name") values ($1, $2)`, 'COMMIT;']);
 });
 
 test('inside a transaction it opens a savepoint instead of a second transaction', async () => {
-  await transaction(db, async (trx) => {
+  await transaction(scratch.db, async (trx) => {
     await trx(table).insert({ id: 1, name: 'outer' });
     await expect(
       transaction(trx, async (inner) => {
