@@ -14,6 +14,7 @@ import { createKafka } from '../src/kafka/client';
 import { createLogger } from '../src/logger';
 import { createMetrics } from '../src/metrics';
 import { createOutbox, type OutgoingEvent } from '../src/events/outbox';
+import { transaction } from '../src/postgres/transaction';
 import { startRelay } from '../src/events/relay';
 import { avroType } from '../src/events/avro';
 import {
@@ -60,7 +61,7 @@ async function relayThroughput() {
       });
     }
     recordSize = avroType(definition.schema).toBuffer(events[0]!.payload).length + 5;
-    await db.transaction((trx) => outbox.write(trx, events));
+    await transaction(db, (trx) => outbox.write(trx, events));
   }
   // The topic exists before the clock starts, as it would in production.
   const admin = kafka.admin();
@@ -195,13 +196,11 @@ async function endToEnd() {
     const key = `aggregate-${i % 100}`;
     const payload = itemPayload(key, i);
     writes.push(
-      writer
-        .transaction((trx) => outbox.write(trx, [{ type: definition.type, key, payload }]))
-        .then(() => {
-          if (i < warmup) return;
-          committedAt.set(payload.eventId, Date.now());
-          commitTimes.push(Date.now() - payload.occurredAt);
-        }),
+      transaction(writer, (trx) => outbox.write(trx, [{ type: definition.type, key, payload }])).then(() => {
+        if (i < warmup) return;
+        committedAt.set(payload.eventId, Date.now());
+        commitTimes.push(Date.now() - payload.occurredAt);
+      }),
     );
   }
   await Promise.all(writes);

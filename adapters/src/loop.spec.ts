@@ -86,6 +86,57 @@ describe('startLoop', () => {
     expect(passes).toBe(1);
   }, 10_000);
 
+  test('a wake ends the pause in progress, and one that comes during a pass ends the pause after it', async () => {
+    let passes = 0;
+    const reached = new Map<number, () => void>();
+    const until = (n: number) => new Promise<void>((resolve) => (passes >= n ? resolve() : reached.set(n, resolve)));
+    const loop = startLoop({
+      logger,
+      retryMinMs: 1,
+      retryMaxMs: 1,
+      async step() {
+        passes += 1;
+        // The second pass is woken while it runs: the hour-long pause after it must not happen.
+        if (passes === 2) loop.wake();
+        reached.get(passes)?.();
+        return hour;
+      },
+      failed: () => {},
+    });
+    await until(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    loop.wake();
+    await until(3);
+    expect(passes).toBe(3);
+    await loop.stop();
+  }, 10_000);
+
+  test('a wake does not cut the backoff after a failed pass short', async () => {
+    let passes = 0;
+    let failedOnce!: () => void;
+    const failing = new Promise<void>((resolve) => {
+      failedOnce = resolve;
+    });
+    const loop = startLoop({
+      logger,
+      retryMinMs: hour,
+      retryMaxMs: hour,
+      async step() {
+        passes += 1;
+        // Woken during the pass that fails, and once more in its backoff below: neither may end it.
+        if (passes === 1) loop.wake();
+        throw new Error('down');
+      },
+      failed: () => failedOnce(),
+    });
+    await failing;
+    await new Promise((resolve) => setImmediate(resolve));
+    loop.wake();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(passes).toBe(1);
+    await loop.stop();
+  }, 10_000);
+
   test('a stop that arrives during a pass takes no pause after it and runs no other pass', async () => {
     let passes = 0;
     let inPass!: () => void;

@@ -40,6 +40,8 @@ export interface LoopOptions {
 }
 
 export interface Loop {
+  /** There is work: ends the idle pause in progress, or skips the next one; a backoff is sat out. */
+  wake(): void;
   /** Ends the pause in progress, waits for the pass in progress, and runs no more. */
   stop(): Promise<void>;
 }
@@ -47,9 +49,11 @@ export interface Loop {
 export function startLoop(options: LoopOptions): Loop {
   const pause = interruptibleSleep();
   let stopping = false;
+  let failures = 0;
+  let woken = false;
   const run = async () => {
-    let failures = 0;
     while (!stopping) {
+      woken = false;
       let waitMs: number;
       try {
         waitMs = await options.step();
@@ -64,12 +68,17 @@ export function startLoop(options: LoopOptions): Loop {
         }
         waitMs = backoff(failures, options.retryMinMs, options.retryMaxMs);
       }
-      // A stop that arrived during the pass must not wait out the pause after it.
-      if (!stopping) await pause.sleep(waitMs);
+      // A stop that arrived during the pass must not wait out the pause after it; nor must a wake,
+      // unless the pass failed: news of work does not cut a backoff short.
+      if (!stopping && !(woken && failures === 0)) await pause.sleep(waitMs);
     }
   };
   const running = run();
   return {
+    wake() {
+      woken = true;
+      if (failures === 0) pause.wake();
+    },
     async stop() {
       stopping = true;
       pause.wake();

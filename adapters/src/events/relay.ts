@@ -5,6 +5,7 @@ import { startLoop } from '../loop';
 import type { Metrics } from '../metrics';
 import type { EventCatalogue } from './catalogue';
 import { eventMetrics, type OutboxProbe } from './metrics';
+import { onOutboxCommitted } from './outbox';
 import { createRegistryClient } from './registry';
 import { OUTBOX_TABLE } from './tables';
 import { markAndClaim, markFailed } from './relay/claim';
@@ -24,7 +25,10 @@ export interface RelayOptions {
   metrics: Metrics;
   /** Rows per claim and per produce request. */
   batchSize?: number;
-  /** Longest pause between polls when the outbox is empty; a non-empty poll is followed at once. */
+  /**
+   * Longest pause between polls when the outbox is empty; a non-empty poll is followed at once, and
+   * a commit in this process that wrote events ends the pause (outbox.ts, `outboxWritten`).
+   */
   maxIdleMs?: number;
   /** How often a standby tries to take the lock. */
   lockRetryMs?: number;
@@ -105,7 +109,6 @@ export function startRelay(options: RelayOptions): Relay {
     return rows.length;
   }
 
-  let idleMs = 0;
   const loop = startLoop({
     logger,
     retryMinMs,
@@ -117,10 +120,10 @@ export function startRelay(options: RelayOptions): Relay {
         logger.info({ service }, 'relay active');
       }
       const published = await publish();
-      // Adaptive polling: straight back while rows keep coming, then slowing up to maxIdleMs.
-      idleMs = published > 0 ? 0 : Math.min(maxIdleMs, Math.max(1, idleMs * 2));
       await prune();
-      return idleMs;
+      // Straight back while rows keep coming (the next statement also marks these); once none
+      // come, this process's commits wake the relay, and the poll is for other processes' rows.
+      return published > 0 ? 0 : maxIdleMs;
     },
     async failed(error, failures) {
       const stage = error instanceof StageError ? error.stage : 'encode';
@@ -132,11 +135,17 @@ export function startRelay(options: RelayOptions): Relay {
     recovered: (failures) => logger.info({ failures }, 'relay recovered'),
   });
 
+  // A standby stays on its lock retries: only the active relay has rows to look for.
+  const unsubscribe = onOutboxCommitted(() => {
+    if (lock.session) loop.wake();
+  });
+
   return {
     get isActive() {
       return lock.session !== undefined;
     },
     async stop() {
+      unsubscribe();
       await loop.stop();
       // Best effort: what stays unmarked is sent again by the next relay, and the inbox skips it.
       if (lock.session) await pipeline.flush().catch(() => {});

@@ -6,7 +6,7 @@ import { testDatabaseUrl } from '../testing/events';
 import { namesTable } from '../testing/names-table';
 import { createDatabase, type Knex } from './database';
 import { deferWrite } from './pipeline';
-import { transaction } from './transaction';
+import { afterCommit, transaction } from './transaction';
 
 const scratch = namesTable('transaction_spec');
 const { table, names } = scratch;
@@ -122,4 +122,46 @@ test('inside a transaction it opens a savepoint instead of a second transaction'
     ).rejects.toThrow('inner failure');
   });
   expect(await names()).toEqual(['outer']);
+});
+
+test('afterCommit runs its hook once the rows are committed, once however often given, and never on a rollback', async () => {
+  const outside = createDatabase(testDatabaseUrl, { min: 0, max: 1 });
+  try {
+    const ran: string[] = [];
+    const hook = (label: string) => () => ran.push(label);
+    const once = hook('given twice');
+    let committedDuringWork: string[] = [];
+    await transaction(scratch.db, async (trx) => {
+      await trx(table).insert({ id: 1, name: 'kept' });
+      afterCommit(trx, once);
+      afterCommit(trx, once);
+      await trx.transaction(async (inner) => afterCommit(inner, hook('from a savepoint')));
+      committedDuringWork = await outside(table).pluck('name');
+      expect(ran).toEqual([]);
+    });
+    expect(committedDuringWork).toEqual([]);
+    expect(ran).toEqual(['given twice', 'from a savepoint']);
+
+    await expect(
+      transaction(scratch.db, async (trx) => {
+        afterCommit(trx, hook('rolled back'));
+        throw new Error('changed its mind');
+      }),
+    ).rejects.toThrow('changed its mind');
+    expect(ran).toEqual(['given twice', 'from a savepoint']);
+  } finally {
+    await outside.destroy();
+  }
+});
+
+test('a hook that throws does not make a committed transaction look failed', async () => {
+  const answer = await transaction(scratch.db, async (trx) => {
+    await trx(table).insert({ id: 1, name: 'committed' });
+    afterCommit(trx, () => {
+      throw new Error('a broken listener');
+    });
+    return 'done';
+  });
+  expect(answer).toBe('done');
+  expect(await names()).toEqual(['committed']);
 });

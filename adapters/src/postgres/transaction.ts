@@ -21,9 +21,10 @@ export async function transaction<T>(db: Knex, work: (trx: Knex.Transaction) => 
   const client = Object.create(boundClientOf(pool)) as BoundClient;
   client.connection = connection;
   client.ended = false;
+  client.committed = [];
+  let result: T;
   try {
     await client.query(connection, { sql: 'BEGIN;' });
-    let result: T;
     try {
       result = await work(transactor(db, client));
     } catch (error) {
@@ -31,17 +32,37 @@ export async function transaction<T>(db: Knex, work: (trx: Knex.Transaction) => 
       throw error;
     }
     await client.query(connection, { sql: 'COMMIT;' });
-    return result;
   } finally {
     client.ended = true;
     await pool.releaseConnection(connection);
   }
+  for (const hook of client.committed) {
+    try {
+      hook();
+    } catch {
+      // The data is committed: the caller must not take the transaction for a failed one.
+    }
+  }
+  return result;
+}
+
+/**
+ * Runs `hook` once the transaction `trx` belongs to has committed, and never if it rolls back: for
+ * news that must not run ahead of the data, such as waking the relay. A hook given twice runs once;
+ * one that throws is ignored. A transaction that `transaction` did not begin (knex's own) runs none.
+ */
+export function afterCommit(trx: Knex.Transaction, hook: () => void): void {
+  const client = (trx as unknown as { context?: { client?: Partial<BoundClient> } }).context?.client;
+  const hooks = client?.committed;
+  if (hooks && !hooks.includes(hook)) hooks.push(hook);
 }
 
 /** The pool's client, bound to one transaction's connection. */
 interface BoundClient extends Knex.Client {
   connection: object;
   ended: boolean;
+  /** Run after the COMMIT (`afterCommit`). */
+  committed: Array<() => void>;
   query(connection: object, query: { sql: string }): Promise<unknown>;
 }
 

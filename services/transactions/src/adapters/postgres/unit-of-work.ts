@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { transaction } from '@tulity/adapters/postgres/transaction';
 import type { EventCatalogue } from '@tulity/adapters/events/catalogue';
-import { outboxRows } from '@tulity/adapters/events/outbox';
+import { outboxRows, outboxWritten } from '@tulity/adapters/events/outbox';
 import { OUTBOX_TABLE } from '@tulity/adapters/events/tables';
 import type { Reads, Tx, UnitOfWork } from '../../application/ports';
 import { toIntegrationEvent } from '../kafka/integration-events';
@@ -48,6 +48,7 @@ export function createUnitOfWork(db: Knex | Knex.Transaction, outgoing: EventCat
                 events.map((event) => toIntegrationEvent(event, { eventId: randomUUID(), correlationId })),
               );
               batch.queue((queued) => queued(OUTBOX_TABLE).insert(rows));
+              outboxWritten(trx);
             },
           },
         };
