@@ -1,6 +1,7 @@
 // Events, read from the services' databases: end-to-end latency at a steady write rate, and the
 // delivery count of every event the run caused (outbox rows vs the consumers' inbox rows).
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import pg from 'pg';
 import { catalogue } from '@tulity/contracts';
 import {
@@ -11,7 +12,8 @@ import {
   type InboxRow,
   type WrittenEvent,
 } from './deliveries';
-import { measure, roundRobin, type LoadSettings, type Target } from './load';
+import { roundRobin, type LoadSettings, type Target } from './load';
+import { paced } from './paced';
 import type { EventFigures } from './model';
 import { tokenOf, type Shop } from './seed';
 import { SERVICES, type Service, type Stack } from './stack';
@@ -244,11 +246,31 @@ export async function runEndToEnd(options: EventOptions): Promise<EventFigures> 
       };
     },
   });
-  // The warm-up's events carry their own tag, so only the steady run's are measured.
+  const pace = { rate, connections: load.connections };
+  // The warm-up's events carry their own tag, so only the steady run's are measured; and they are
+  // applied before it starts, so the steady run's CPU is its own events' and no backlog's.
   if (load.warmupSeconds > 0) {
-    await measure(target(`${tag}-warmup`), { ...load, durationSeconds: load.warmupSeconds, warmupSeconds: 0 }, rate);
+    await paced(target(`${tag}-warmup`), { ...pace, seconds: load.warmupSeconds });
+    await whenApplied(stack, `${tag}-warmup`);
   }
-  const steady = await measure(target(tag), { ...load, warmupSeconds: 0 }, rate);
+  // The CPU counts until the last consumer has applied the steady run's last event: a purchase's
+  // cost is its request's and its event's, wherever that ran.
+  const before = load.cpu?.start();
+  const steady = await paced(target(tag), { ...pace, seconds: load.durationSeconds });
+  const { events, inbox } = await whenApplied(stack, tag);
+  const cpu = before && (await load.cpu!.finish(before, steady.requests - steady.non2xx));
+  return {
+    targetRate: rate,
+    achievedRate: steady.requestsPerSecond,
+    seconds: load.durationSeconds,
+    failedWrites: steady.non2xx + steady.errors,
+    flows: endToEnd(events, inbox),
+    ...(cpu ? { cpu, cores: availableParallelism() } : {}),
+  };
+}
+
+/** The events written under `tag` and their inbox rows, once all are applied or two minutes have passed. */
+async function whenApplied(stack: Stack, tag: string) {
   const events = await written(stack, tag, false);
   const { of: consumersOf } = await consumers(stack);
   const expected = events.reduce((sum, event) => sum + consumersOf(event.type).length, 0);
@@ -258,11 +280,5 @@ export async function runEndToEnd(options: EventOptions): Promise<EventFigures> 
     await sleep(500);
     inbox = await applied(stack, events, consumersOf);
   }
-  return {
-    targetRate: rate,
-    achievedRate: steady.requestsPerSecond,
-    seconds: load.durationSeconds,
-    failedWrites: steady.non2xx + steady.errors,
-    flows: endToEnd(events, inbox),
-  };
+  return { events, inbox };
 }

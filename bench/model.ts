@@ -72,6 +72,10 @@ export interface EventFigures {
   /** Write requests that failed during the steady run. */
   failedWrites: number;
   flows: FlowLatency[];
+  /** The machine's CPU per purchase answered, until its event was applied (./cpu.ts). */
+  cpu?: CpuShare[];
+  /** The machine's cores, beside the CPU a purchase took. */
+  cores?: number;
 }
 
 export interface SoakFigures {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { renderChart } from './chart';
-import type { BenchReport, HttpFigures, Kind } from './model';
+import type { BenchReport, EventFigures, HttpFigures, Kind } from './model';
 import { ratioToBaseline, renderMarkdown, renderText } from './report';
 
 const figures = (name: string, kind: Kind, requestsPerSecond: number, p99: number, baseline = false): HttpFigures => ({
@@ -204,6 +204,34 @@ describe('Markdown report', () => {
     );
     expect(renderText(accounted)).toMatch(/products GET \/api\/v1\/products\/:id\s+495 {2}products 265, /);
     expect(renderText(report)).not.toContain('Where the CPU went');
+  });
+
+  test('has each event flow end to end, and what a purchase cost the machine against the rate asked for', () => {
+    const events: EventFigures = {
+      targetRate: 500,
+      achievedRate: 251.4,
+      seconds: 10,
+      failedWrites: 0,
+      flows: [
+        { type: 'tulity.transactions.PurchaseRecorded', service: 'products', count: 2514, p50: 40, p99: 180, max: 300 },
+      ],
+      cpu: [
+        { who: 'transactions', micros: 3000 },
+        { who: 'Kafka', micros: 2000 },
+        { who: 'other', micros: 1000 },
+      ],
+      cores: 2,
+    };
+    const markdown = renderMarkdown({ ...report, events });
+    expect(markdown).toContain('Events end to end at 500 writes/s (achieved 251/s, 10 s, 0 failed writes)');
+    expect(markdown).toContain('| tulity.transactions.PurchaseRecorded | products | 2,514 | 40 ms | 180 ms | 300 ms |');
+    expect(markdown).toContain(
+      'from its request until its event was applied: 6,000 µs (transactions 3,000, Kafka 2,000, other 1,000).',
+    );
+    expect(markdown).toContain(
+      "this machine's 2 cores take at most 333 purchases/s with nothing else running; 500/s needs 3.0 cores.",
+    );
+    expect(renderMarkdown({ ...report, events: { ...events, cpu: undefined } })).not.toContain('cores take at most');
   });
 
   test('the terminal table holds the same figures, aligned', () => {

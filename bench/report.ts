@@ -1,5 +1,5 @@
 // The bench's figures as text: a plain table for the terminal and a Markdown report. Pure.
-import { baselineOf, targetRatio, type BenchReport, type HttpFigures } from './model';
+import { baselineOf, targetRatio, type BenchReport, type CpuShare, type EventFigures, type HttpFigures } from './model';
 import { ratio } from './stats';
 
 const P99_TARGET_MS = 50;
@@ -109,6 +109,23 @@ function textTable(header: string[], rows: string[][], leftColumns: readonly num
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+const sharesOf = (cpu: readonly CpuShare[]) =>
+  cpu.map((share) => `${share.who} ${formatCount(share.micros)}`).join(', ');
+
+/**
+ * What a purchase cost the whole machine, request and event together, and so the most purchases a
+ * second its cores could take: a rate the cores cannot reach has no latency target to meet.
+ */
+function capacityNote(events: EventFigures): string[] {
+  if (!events.cpu || !events.cores) return [];
+  const micros = events.cpu.reduce((sum, share) => sum + share.micros, 0);
+  if (micros <= 0) return [];
+  return [
+    `CPU a purchase took, every process on the machine, from its request until its event was applied: ${formatCount(micros)} µs (${sharesOf(events.cpu)}).`,
+    `At that cost this machine's ${events.cores} cores take at most ${formatCount((events.cores * 1e6) / micros)} purchases/s with nothing else running; ${formatCount(events.targetRate)}/s needs ${((events.targetRate * micros) / 1e6).toFixed(1)} cores.`,
+  ];
+}
+
 interface Section {
   title: string;
   header: string[];
@@ -139,7 +156,7 @@ function sections(report: BenchReport): Section[] {
       rows: accounted.map((row) => [
         labelOf(row),
         formatCount(row.cpu!.reduce((sum, share) => sum + share.micros, 0)),
-        row.cpu!.map((share) => `${share.who} ${formatCount(share.micros)}`).join(', '),
+        sharesOf(row.cpu!),
       ]),
       notes: [
         "A service's Postgres is its database's backends: its requests' statements, its relay's and its consumers'. The load generator shares the cores; other: processes below 2 % or not known to the bench.",
@@ -191,7 +208,7 @@ function sections(report: BenchReport): Section[] {
         formatMs(f.p99),
         formatMs(f.max),
       ]),
-      notes: [`p99 target: < ${E2E_P99_TARGET_MS} ms.`],
+      notes: [`p99 target: < ${E2E_P99_TARGET_MS} ms.`, ...capacityNote(events)],
     });
   }
   const deliveries = report.deliveries;
