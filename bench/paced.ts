@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { RawRequest } from 'autocannon';
 import type { Target } from './load';
 import type { HttpFigures } from './model';
-import { percentile } from './stats';
+import { spread } from './stats';
 
 export interface Pace {
   /** Requests per second. */
@@ -59,15 +59,16 @@ export async function paced(target: Target, pace: Pace): Promise<HttpFigures> {
     agent.destroy();
   }
   const seconds = (performance.now() - started) / 1000;
+  const { count, p50, p99, max } = spread(latencies);
   return {
     name: target.name,
     kind: target.kind,
     baseline: false,
-    requestsPerSecond: latencies.length / seconds,
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
-    max: latencies.length === 0 ? Number.NaN : Math.max(...latencies),
-    requests: latencies.length,
+    requestsPerSecond: count / seconds,
+    p50,
+    p99,
+    max,
+    requests: count,
     non2xx,
     errors,
   };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, test, expect } from '@jest/globals';
 import { assertTestDatabase, createDatabase } from '../postgres/database';
+import { transaction } from '../postgres/transaction';
 import { createKafka } from '../kafka/client';
 import { createLogger } from '../logger';
 import { createMetrics } from '../metrics';
@@ -190,6 +191,28 @@ describe('event backbone against the real Postgres, Kafka and registry', () => {
       );
     } finally {
       await consumer.stop();
+      await relay.stop();
+    }
+  });
+
+  test('a commit that wrote events wakes the idle relay instead of leaving them to its next poll', async () => {
+    const s = await scenario('wake');
+    const relay = startRelay({ ...relayOptions(unique('svc'), s.catalogue), maxIdleMs: 60_000 });
+    try {
+      await waitFor('the relay active', () => relay.isActive, 30_000, 10);
+      // Its first poll found nothing: it pauses for a minute, unless woken.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const { event, id } = s.write('k', 0);
+      // As the services write: knex's own db.transaction (s.commit) runs no commit hooks.
+      await transaction(db, (trx) => s.outbox.write(trx, [event]));
+      // Well inside the minute the relay would otherwise sleep.
+      await waitFor(
+        'the row published',
+        async () => (await db(OUTBOX_TABLE).where({ event_id: id }).whereNotNull('published_at').first()) !== undefined,
+        10_000,
+        10,
+      );
+    } finally {
       await relay.stop();
     }
   });

@@ -9,7 +9,6 @@ import { createMetrics } from '../metrics';
 import { createOutbox } from './outbox';
 import { startRelay } from './relay';
 import { OUTBOX_TABLE } from './tables';
-import { transaction } from '../postgres/transaction';
 import {
   itemPayload,
   itemRecorded,
@@ -158,42 +157,4 @@ describe('the relay pipeline against the real Postgres and broker', () => {
       await relay.stop();
     }
   });
-
-  test('a commit that wrote events wakes the idle relay instead of leaving them to its next poll', async () => {
-    const topic = unique('test.wake');
-    const definition = itemRecorded(topic);
-    const catalogue = { [definition.type]: definition };
-    await registerSubject(sharedRegistryUrl, definition.subject, definition.schema);
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-    const relay = startRelay({
-      service: unique('svc'),
-      db,
-      kafka,
-      registryUrl: sharedRegistryUrl,
-      catalogue,
-      logger,
-      metrics: createMetrics('relay-wake'),
-      maxIdleMs: 60_000,
-    });
-    try {
-      await waitFor('the relay active', () => relay.isActive, 30_000, 10);
-      // Its first poll found nothing: it pauses for a minute, unless woken.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const payload = itemPayload('k', 0);
-      await transaction(db, (trx) =>
-        createOutbox(catalogue).write(trx, [{ type: definition.type, key: 'k', payload }]),
-      );
-      // Well inside the minute the relay would otherwise sleep.
-      await waitFor(
-        'the row published',
-        async () =>
-          (await db(OUTBOX_TABLE).where({ event_id: payload.eventId }).whereNotNull('published_at').first()) !==
-          undefined,
-        10_000,
-        10,
-      );
-    } finally {
-      await relay.stop();
-    }
-  }, 60_000);
 });
